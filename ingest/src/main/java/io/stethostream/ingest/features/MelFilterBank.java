@@ -4,6 +4,10 @@ package io.stethostream.ingest.features;
  * Kaldi's triangular mel filters (torchaudio.compliance.kaldi.get_mel_banks without VTLN): mel(f) = 1127 ln(1 + f/700),
  * centres equally spaced in mel between the low and high edges, weights evaluated at the FFT bin frequencies 0..n/2-1
  * (the Nyquist bin gets no weight). Stored sparsely: each filter touches only a few bins.
+ *
+ * <p>The weights are computed in float32 in the same order of operations as torchaudio (which builds them in float32
+ * whatever the input's type): near a triangle's feet a weight can be 1e-3, where float32 rounding changes it by 1%,
+ * and a strong FFT bin there would carry that difference into the log energy.
  */
 final class MelFilterBank {
 
@@ -13,24 +17,29 @@ final class MelFilterBank {
     MelFilterBank(FeatureSpec spec) {
         int bins = spec.melBins();
         int fftBins = spec.fftSize() / 2;
+        // Python scalars in torchaudio (double), cast to float32 when they meet float32 tensors.
         double binWidth = spec.sampleRate() / (double) spec.fftSize();
-        double melLow = mel(spec.lowFreq());
-        double melHigh = mel(spec.resolvedHighFreq());
-        double delta = (melHigh - melLow) / (bins + 1);
+        float melLow = (float) mel(spec.lowFreq());
+        double melHighD = mel(spec.resolvedHighFreq());
+        float delta = (float) ((melHighD - mel(spec.lowFreq())) / (bins + 1));
+        float[] binMel = new float[fftBins];
+        for (int k = 0; k < fftBins; k++) {
+            float hz = (float) (binWidth * k);
+            binMel[k] = 1127.0f * (float) Math.log(1.0f + hz / 700.0f);
+        }
         firstBin = new int[bins];
         weights = new double[bins][];
         double[] dense = new double[fftBins];
         for (int m = 0; m < bins; m++) {
-            double left = melLow + m * delta;
-            double center = melLow + (m + 1) * delta;
-            double right = melLow + (m + 2) * delta;
+            float left = melLow + m * delta;
+            float center = melLow + (m + 1) * delta;
+            float right = melLow + (m + 2) * delta;
             int first = -1;
             int last = -1;
             for (int k = 0; k < fftBins; k++) {
-                double mk = mel(binWidth * k);
-                double up = (mk - left) / (center - left);
-                double down = (right - mk) / (right - center);
-                dense[k] = Math.max(0.0, Math.min(up, down));
+                float up = (binMel[k] - left) / (center - left);
+                float down = (right - binMel[k]) / (right - center);
+                dense[k] = Math.max(0.0f, Math.min(up, down));
                 if (dense[k] > 0) {
                     if (first < 0) {
                         first = k;

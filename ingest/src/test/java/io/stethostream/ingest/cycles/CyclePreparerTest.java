@@ -1,0 +1,87 @@
+package io.stethostream.ingest.cycles;
+
+import io.stethostream.ingest.audio.AudioClip;
+import io.stethostream.ingest.dataset.Cycle;
+import io.stethostream.ingest.features.FeatureSpec;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CyclePreparerTest {
+
+    private final CyclePreparer preparer = new CyclePreparer(FeatureSpec.PATCH_MIX);
+
+    private static AudioClip ones(int n) {
+        float[] x = new float[n];
+        Arrays.fill(x, 1f);
+        return new AudioClip(x, 16000, "ones");
+    }
+
+    @Test
+    void wholeRecordingFadesLinearlyOver1000Samples() {
+        float[] faded = CyclePreparer.fadeInOut(ones(20_000).samples(), 1000);
+        assertEquals(0f, faded[0]);
+        assertEquals(1 / 999.0, faded[1], 1e-7);
+        assertEquals(1f, faded[999]);
+        assertEquals(1f, faded[1000]);
+        assertEquals(1f, faded[19_000]);
+        assertEquals(0f, faded[19_999]);
+        assertEquals(1 / 999.0, faded[19_998], 1e-7);
+    }
+
+    @Test
+    void shortCyclesAreTiledCutAndFadedOut() {
+        float[] x = new float[48_000];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i % 1000) / 1000f;
+        }
+        AudioClip clip = new AudioClip(x, 16000, "saw");
+        // 1.0 .. 1.5 s: floor(16000.0) .. floor(24000.0) = 8000 samples
+        float[] c = preparer.prepare(clip, List.of(new Cycle(1.0, 1.5, false, false))).get(0);
+        assertEquals(128_000, c.length);
+        assertEquals(x[16_000], c[0]);
+        assertEquals(x[16_000 + 123], c[8000 + 123], "second tile repeats the cycle");
+        assertEquals(x[16_000 + 7999], c[15_999], "end of the second tile");
+        assertEquals(x[16_000 + (126_999 % 8000)], c[126_999], "before the fade-out: unchanged");
+        assertEquals(x[16_000 + (127_500 % 8000)] * (1 - 500 / 999.0), c[127_500], 1e-6, "inside the fade-out");
+        assertEquals(0f, c[127_999], "fade-out ends at zero");
+    }
+
+    @Test
+    void longCyclesKeepTheirFirstEightSecondsUnfaded() {
+        AudioClip clip = ones(16000 * 12);
+        float[] c = preparer.prepare(clip, List.of(new Cycle(1.0, 11.0, true, false))).get(0);
+        assertEquals(128_000, c.length);
+        assertEquals(1f, c[127_999]);
+        assertEquals(1f, c[0]);
+    }
+
+    @Test
+    void slicesAtTheFloorOfStartAndEndTimesTheRate() {
+        float[] x = new float[32_000];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i;
+        }
+        AudioClip clip = new AudioClip(x, 16000, "idx");
+        // 0.10001 s * 16000 = 1600.16 -> 1600; 0.2 s -> 3200 samples, length 1600 tiled 80 times
+        float[] c = preparer.prepare(clip, List.of(new Cycle(0.10001, 0.2, false, true))).get(0);
+        assertEquals(1600f, c[0]);
+        assertEquals(3199f, c[1599]);
+        assertEquals(1600f, c[1600]);
+    }
+
+    @Test
+    void cyclesOutsideTheAudioAreNamedErrors() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> preparer.prepare(new AudioClip(ones(16000).samples(), 16000, "rec.wav"), List.of(new Cycle(0.1, 0.5, false, false),
+                        new Cycle(2.0, 3.0, false, false))));
+        assertTrue(e.getMessage().contains("rec.wav") && e.getMessage().contains("cycle 2"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> preparer.prepare(new AudioClip(new float[100], 4000, "x"), List.of()));
+    }
+}
