@@ -8,7 +8,6 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -20,16 +19,13 @@ import java.util.stream.Stream;
  * folder. Audio is located, never decoded, so loading all 920 recordings takes well under a second.
  *
  * <p>Layouts accepted: {@code ROOT/audio_and_txt_files/NAME.{txt,wav,flac}} (the challenge download), or the same files
- * directly in {@code ROOT}; the split list is {@code ROOT/ICBHI_challenge_train_test.txt}. Only {@code .txt} files named
+ * directly in {@code ROOT}; when both a WAV and a FLAC file exist, the WAV (the original format) is used. The split list is {@code ROOT/ICBHI_challenge_train_test.txt}. Only {@code .txt} files named
  * like a recording count as annotations. A missing audio file, split file or split entry is reported, not fatal.
  */
 public final class IcbhiDataset {
 
     /** The sub-folder that holds annotations and audio in the distributed database. */
     public static final String RECORDINGS_FOLDER = "audio_and_txt_files";
-
-    /** Audio extensions in order of preference: the distributed database ships WAV; compact copies may hold FLAC. */
-    private static final List<String> AUDIO_EXTENSIONS = List.of("wav", "flac");
 
     private final Path root;
     private final List<IcbhiRecording> recordings;
@@ -63,25 +59,19 @@ public final class IcbhiDataset {
         }
         Path folder = Files.isDirectory(root.resolve(RECORDINGS_FOLDER)) ? root.resolve(RECORDINGS_FOLDER) : root;
 
-        // One directory listing instead of an exists() call per recording and extension.
         Map<String, Path> annotations = new TreeMap<>();
-        Map<String, Map<String, Path>> audioByName = new LinkedHashMap<>();
         try (Stream<Path> files = Files.list(folder)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 String fileName = file.getFileName().toString();
-                int dot = fileName.lastIndexOf('.');
-                if (dot <= 0 || !Files.isRegularFile(file)) {
-                    continue;
-                }
-                String stem = fileName.substring(0, dot);
-                String ext = fileName.substring(dot + 1).toLowerCase(Locale.ROOT);
-                if (ext.equals("txt") && IcbhiRecordingName.parse(stem).isPresent()) {
-                    annotations.put(stem, file);
-                } else if (AUDIO_EXTENSIONS.contains(ext)) {
-                    audioByName.computeIfAbsent(stem, k -> new LinkedHashMap<>()).put(ext, file);
+                if (fileName.endsWith(".txt") && Files.isRegularFile(file)) {
+                    String stem = fileName.substring(0, fileName.length() - ".txt".length());
+                    if (IcbhiRecordingName.parse(stem).isPresent()) {
+                        annotations.put(stem, file);
+                    }
                 }
             }
         }
+        AudioIndex audioFiles = AudioIndex.of(folder);
         if (annotations.isEmpty()) {
             throw new DatasetFormatException(folder,
                     "no ICBHI annotation files (NAME.txt, NAME like 101_1b1_Al_sc_Meditron) in this folder");
@@ -103,27 +93,20 @@ public final class IcbhiDataset {
         int done = 0;
         for (IcbhiRecordingName name : names) {
             Path annotation = annotations.get(name.name());
-            Optional<Path> audio = preferredAudio(audioByName.get(name.name()));
+            Optional<Path> audio = audioFiles.find(name.name());
             recordings.add(new IcbhiRecording(name, annotation, IcbhiAnnotationFile.read(annotation), audio,
                     Optional.ofNullable(resolution.byRecording().get(name.name()))));
             progress.update(++done, names.size());
         }
 
         List<String> orphans = new ArrayList<>();
-        audioByName.forEach((stem, byExt) -> {
+        for (String stem : audioFiles.stems()) {
             if (!annotations.containsKey(stem)) {
-                byExt.values().forEach(p -> orphans.add(p.getFileName().toString()));
+                audioFiles.find(stem).ifPresent(p -> orphans.add(p.getFileName().toString()));
             }
-        });
+        }
         Collections.sort(orphans);
         return new IcbhiDataset(root, recordings, resolution, missingFiles, orphans);
-    }
-
-    private static Optional<Path> preferredAudio(Map<String, Path> byExtension) {
-        if (byExtension == null) {
-            return Optional.empty();
-        }
-        return AUDIO_EXTENSIONS.stream().map(byExtension::get).filter(p -> p != null).findFirst();
     }
 
     /** The folder this dataset was loaded from. */
