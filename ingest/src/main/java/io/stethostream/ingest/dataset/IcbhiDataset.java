@@ -19,8 +19,9 @@ import java.util.stream.Stream;
  * folder. Audio is located, never decoded, so loading all 920 recordings takes well under a second.
  *
  * <p>Layouts accepted: {@code ROOT/audio_and_txt_files/NAME.{txt,wav,flac}} (the challenge download), or the same files
- * directly in {@code ROOT}; when both a WAV and a FLAC file exist, the WAV (the original format) is used. The split list is {@code ROOT/ICBHI_challenge_train_test.txt}. Only {@code .txt} files named
- * like a recording count as annotations. A missing audio file, split file or split entry is reported, not fatal.
+ * directly in {@code ROOT}; when both a WAV and a FLAC file exist, the WAV (the original format) is used. The split
+ * list is {@code ROOT/ICBHI_challenge_train_test.txt}. Only {@code .txt} files named like a recording count as
+ * annotations. A missing audio file, split file or split entry is reported, not fatal.
  */
 public final class IcbhiDataset {
 

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +40,11 @@ public final class IcbhiSplit {
      */
     public record Resolution(Map<String, Split> byRecording, Map<String, String> matchedIgnoringDevice,
                              List<String> unresolved) {
+        public Resolution {
+            byRecording = Collections.unmodifiableMap(new LinkedHashMap<>(byRecording));
+            matchedIgnoringDevice = Collections.unmodifiableMap(new LinkedHashMap<>(matchedIgnoringDevice));
+            unresolved = List.copyOf(unresolved);
+        }
     }
 
     private IcbhiSplit() {
