@@ -22,6 +22,15 @@ public final class SharedData {
         return p;
     }
 
+    /** A dataset folder under the shared data ("icbhi", "sprsound"), which must exist. */
+    public static Path dir(String dataset) {
+        Path dir = root().resolve(dataset);
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException("shared data folder missing: " + dir);
+        }
+        return dir;
+    }
+
     public static Path icbhiAudio(String recording) {
         return root().resolve("icbhi/audio_and_txt_files").resolve(recording + ".flac");
     }

@@ -1,5 +1,7 @@
 package io.stethostream.ingest.dataset;
 
+import io.stethostream.ingest.SharedData;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -5,12 +5,12 @@ import io.stethostream.ingest.audio.AudioClip;
 import io.stethostream.ingest.audio.AudioFiles;
 import io.stethostream.ingest.cycles.CyclePreparer;
 import io.stethostream.ingest.dataset.Cycle;
+import io.stethostream.ingest.dataset.IcbhiAnnotationFile;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.List;
 
 /** Parity with torchaudio on real ICBHI recordings (inputs in ../shared/data, reference outputs committed). */
@@ -34,11 +34,8 @@ class RealRecordingParityTest {
     @CsvSource({"101_1b1_Al_sc_Meditron, 0", "160_1b2_Tc_mc_AKGC417L, 1"})
     void wholeCyclesPreparedAsTheReferenceGiveTheSameModelInput(String recording, int index) throws IOException {
         AudioClip clip = AudioFiles.read(SharedData.icbhiAudio(recording));
-        List<Cycle> cycles = Files.readAllLines(SharedData.icbhiAudio(recording).resolveSibling(recording + ".txt"))
-                .stream().filter(l -> !l.isBlank()).map(l -> l.trim().split("\\s+"))
-                .map(f -> new Cycle(Double.parseDouble(f[0]), Double.parseDouble(f[1]), f[2].equals("1"),
-                        f[3].equals("1")))
-                .toList();
+        List<Cycle> cycles = IcbhiAnnotationFile.read(
+                SharedData.icbhiAudio(recording).resolveSibling(recording + ".txt"));
         float[] cycle = new CyclePreparer(FeatureSpec.PATCH_MIX).prepare(clip, cycles).get(index);
         FeatureMatrix input = new FeatureExtractor(FeatureSpec.PATCH_MIX).modelInput(cycle);
         // Normalised features are the log-mel divided by 9.14: the 1e-3 log-mel bound becomes 1.1e-4 here.
