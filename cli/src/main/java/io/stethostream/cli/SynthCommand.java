@@ -17,7 +17,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code stethostream synth}: writes a synthetic respiratory recording with its ICBHI annotation and events. */
-@Command(name = "synth",
+@Command(name = "synth", mixinStandardHelpOptions = true,
         description = "Write a synthetic respiratory recording (NAME.wav), its ICBHI cycle annotation (NAME.txt) "
                 + "and its events (NAME.events.json).")
 public final class SynthCommand implements Callable<Integer> {

@@ -57,7 +57,7 @@ final class ContactArtefacts {
         int frictions = Math.max(1, (int) Math.round(tens * (2 + rng.nextInt(2))));
         for (int k = 0; k < frictions; k++) {
             place(events, seconds, 0.1 + 0.3 * rng.nextDouble(), rng).ifPresent(w -> {
-                friction(x, rate, w, 0.12 + 0.15 * rng.nextDouble(), 6 + 9 * rng.nextDouble(), rng.nextLong());
+                friction(x, rate, w, 0.3 + 0.2 * rng.nextDouble(), 6 + 9 * rng.nextDouble(), rng.nextLong());
                 events.add(new SyntheticEvent(SyntheticEvent.Type.FRICTION, w.start, w.end, 0));
             });
         }

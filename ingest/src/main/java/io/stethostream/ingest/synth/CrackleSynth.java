@@ -15,12 +15,15 @@ import java.util.Random;
 final class CrackleSynth {
 
     /** Share of eligible breaths that get a cluster; the first eligible one always does, so none is left empty. */
-    static final double BREATH_PROBABILITY = 0.75;
+    static final double BREATH_PROBABILITY = 0.65;
     /** Fraction of clusters made of fine rather than coarse crackles. */
     static final double FINE_PROBABILITY = 0.7;
-    /** Peak amplitude range relative to the breath's gain: several times the inspiratory noise RMS (0.07). */
-    static final double MIN_AMPLITUDE = 0.30;
-    static final double MAX_AMPLITUDE = 0.55;
+    /**
+     * Peak amplitude range, scaled by the breath's gain: about seven times the breath noise RMS at the loudest
+     * point of inspiration, so that every crackle stands out as it does on a stethoscope.
+     */
+    static final double MIN_AMPLITUDE = 0.5;
+    static final double MAX_AMPLITUDE = 0.8;
     /** Silence between neighbouring crackles, so that each stands alone in its window. */
     private static final double GAP = 0.015;
 

@@ -69,9 +69,11 @@ public final class RespiratorySoundGenerator {
         }
 
         Random floor = stream(p.seed(), FLOOR);
+        // Triangular noise (the difference of two uniforms), like converter dither; sqrt(6) gives it unit variance.
+        double floorScale = NOISE_FLOOR * Math.sqrt(6);
         float[] samples = new float[n];
         for (int i = 0; i < n; i++) {
-            double v = x[i] + NOISE_FLOOR * floor.nextGaussian();
+            double v = x[i] + floorScale * (floor.nextDouble() - floor.nextDouble());
             // Poor contact clips for real (flat tops at full scale are the artefact); everything else is kept inside
             // full scale by a knee that leaves samples below 0.9, and so the rest of the recording, untouched.
             samples[i] = (float) (p.kind() == SoundKind.POOR ? Math.max(-1, Math.min(1, v)) : softKnee(v));

@@ -13,7 +13,7 @@ import java.util.Random;
 final class WheezeSynth {
 
     /** Share of eligible breaths that get a wheeze; the first eligible one always does. */
-    static final double BREATH_PROBABILITY = 0.75;
+    static final double BREATH_PROBABILITY = 0.65;
     static final double EXPIRATION_PROBABILITY = 0.7;
     /** A phase shorter than this cannot hold a wheeze of the minimum length with room around it. */
     private static final double MIN_PHASE = 0.2;
