@@ -28,7 +28,8 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (created if missing).")
     Path out;
 
-    @Option(names = "--seconds", required = true, paramLabel = "N", description = "Length in seconds, more than 0 and at most 600.")
+    @Option(names = "--seconds", required = true, paramLabel = "N",
+            description = "Length in seconds, more than 0 and at most 600.")
     double seconds;
 
     @Option(names = "--kind", required = true, paramLabel = "KIND", converter = KindConverter.class,

@@ -75,7 +75,8 @@ class ContactAndSilenceTest {
         float[] x = r.clip().samples();
         assertTrue(Signals.rms(x) < 1e-4, "silence RMS " + Signals.rms(x));
         assertTrue(Signals.peak(x, 0, x.length) < 2e-4, "silence peak " + Signals.peak(x, 0, x.length));
-        assertEquals(RespiratorySoundGenerator.NOISE_FLOOR, Signals.rms(x), 0.1 * RespiratorySoundGenerator.NOISE_FLOOR);
+        double floor = RespiratorySoundGenerator.NOISE_FLOOR;
+        assertEquals(floor, Signals.rms(x), 0.1 * floor);
         assertTrue(r.cycles().isEmpty());
         assertTrue(r.events().isEmpty());
     }
