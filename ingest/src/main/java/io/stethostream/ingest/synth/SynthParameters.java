@@ -17,9 +17,11 @@ public record SynthParameters(SoundKind kind, double seconds, int sampleRate, do
     public static final int DEFAULT_SAMPLE_RATE = 16_000;
     /** The lowest rate in ICBHI; below it the 1 kHz upper edge of breath sounds would alias. */
     public static final int MIN_SAMPLE_RATE = 4_000;
+    /** The highest common audio rate; breath sounds have nothing above a few kHz. */
     public static final int MAX_SAMPLE_RATE = 48_000;
     /** A resting adult. */
     public static final double DEFAULT_BREATHS_PER_MINUTE = 18.0;
+    /** Very slow breathing; slower still and a breath would outlast most recordings. */
     public static final double MIN_BREATHS_PER_MINUTE = 4.0;
     /** A newborn's upper range; faster breaths leave no room for a 100 ms wheeze in one phase. */
     public static final double MAX_BREATHS_PER_MINUTE = 60.0;

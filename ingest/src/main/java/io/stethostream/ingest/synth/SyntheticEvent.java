@@ -35,10 +35,12 @@ public record SyntheticEvent(Type type, double start, double end, double frequen
             return name().toLowerCase(Locale.ROOT);
         }
 
+        /** Whether the event sets a cycle's crackle flag. */
         public boolean isCrackle() {
             return this == FINE_CRACKLE || this == COARSE_CRACKLE;
         }
 
+        /** Whether the event sets a cycle's wheeze flag. */
         public boolean isWheeze() {
             return this == WHEEZE;
         }
@@ -51,6 +53,7 @@ public record SyntheticEvent(Type type, double start, double end, double frequen
         }
     }
 
+    /** Length in seconds. */
     public double duration() {
         return end - start;
     }
