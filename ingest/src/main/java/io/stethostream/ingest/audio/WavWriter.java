@@ -1,12 +1,11 @@
 package io.stethostream.ingest.audio;
 
+import io.stethostream.ingest.AtomicFiles;
+
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /** Writes RIFF/WAVE files: integer PCM of 8, 16, 24 or 32 bits, or 32-bit float, with one or more channels. */
 public final class WavWriter {
@@ -38,17 +37,7 @@ public final class WavWriter {
 
     /** Writes channels (each the same length, samples in [-1, 1], clipped) atomically. */
     public static void write(Path path, float[][] channels, int sampleRate, Encoding encoding) throws IOException {
-        Path parent = path.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, path.getFileName().toString(), ".part");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                out.write(encode(channels, sampleRate, encoding));
-            }
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(path, encode(channels, sampleRate, encoding));
     }
 
     /** The complete file as bytes. */

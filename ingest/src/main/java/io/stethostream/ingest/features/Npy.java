@@ -1,13 +1,13 @@
 package io.stethostream.ingest.features;
 
+import io.stethostream.ingest.AtomicFiles;
+
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,17 +33,7 @@ public final class Npy {
         b.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) padded.length())
                 .put(padded.getBytes(StandardCharsets.US_ASCII));
         b.asFloatBuffer().put(m.data());
-        Path parent = path.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, path.getFileName().toString(), ".part");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                out.write(b.array());
-            }
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(path, b.array());
     }
 
     /** Reads a 2-D little-endian float32 or float64 matrix in C order. */

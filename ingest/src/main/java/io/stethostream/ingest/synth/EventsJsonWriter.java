@@ -1,5 +1,7 @@
 package io.stethostream.ingest.synth;
 
+import io.stethostream.ingest.AtomicFiles;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -63,6 +65,6 @@ public final class EventsJsonWriter {
 
     /** Writes the JSON atomically. */
     public static void write(Path path, SyntheticRecording r) throws IOException {
-        AtomicText.write(path, format(r));
+        AtomicFiles.writeString(path, format(r));
     }
 }

@@ -1,5 +1,7 @@
 package io.stethostream.ingest.synth;
 
+import io.stethostream.ingest.AtomicFiles;
+
 import io.stethostream.ingest.dataset.Cycle;
 
 import java.io.IOException;
@@ -29,6 +31,6 @@ public final class IcbhiAnnotationWriter {
 
     /** Writes the annotation atomically. */
     public static void write(Path path, List<Cycle> cycles) throws IOException {
-        AtomicText.write(path, format(cycles));
+        AtomicFiles.writeString(path, format(cycles));
     }
 }

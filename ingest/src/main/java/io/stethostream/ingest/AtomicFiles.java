@@ -1,4 +1,4 @@
-package io.stethostream.ingest.synth;
+package io.stethostream.ingest;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -6,21 +6,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** Writes a text file through a temporary sibling renamed into place, so a reader never sees half a file. */
-final class AtomicText {
+/**
+ * Writes files through a temporary sibling renamed into place, so a reader never sees half a file and a failed write
+ * leaves nothing behind.
+ */
+public final class AtomicFiles {
 
-    private AtomicText() {
+    private AtomicFiles() {
     }
 
-    static void write(Path path, String text) throws IOException {
+    public static void write(Path path, byte[] bytes) throws IOException {
         Path parent = path.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempFile(parent, path.getFileName().toString(), ".part");
         try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.write(tmp, bytes);
             Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    public static void writeString(Path path, String text) throws IOException {
+        write(path, text.getBytes(StandardCharsets.UTF_8));
     }
 }
