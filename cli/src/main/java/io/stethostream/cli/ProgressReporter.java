@@ -45,7 +45,7 @@ final class ProgressReporter implements ScanProgress, AutoCloseable {
     }
 
     /** Redraws the bar in place with a carriage return, and ends the line when the bar closes. */
-    private static final class WriterConsumer implements ProgressBarConsumer {
+    static final class WriterConsumer implements ProgressBarConsumer {
         private final PrintWriter err;
 
         WriterConsumer(PrintWriter err) {

@@ -14,6 +14,8 @@ import java.io.PrintWriter;
                 FeaturesCommand.class,
                 DatasetCommand.class,
                 SynthCommand.class,
+                TrainCommand.class,
+                EvaluateCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Stethostream implements Runnable {

@@ -147,6 +147,16 @@ public record FeatureSpec(
                 removeDcOffset, window, logFloor, normMean, normStd, targetFrames, windowSeconds, hop, fadeSeconds);
     }
 
+    /**
+     * A copy for windows of another length, with the target frames that length gives (398 for 4 s): the cheaper
+     * setting for CPU training; the paper's is 8 s.
+     */
+    public FeatureSpec withWindowSeconds(double seconds) {
+        int frames = 1 + ((int) Math.round(seconds * sampleRate) - frameLength()) / frameShift();
+        return new FeatureSpec(version, sampleRate, frameLengthMs, frameShiftMs, melBins, lowFreq, highFreq, preemphasis,
+                removeDcOffset, window, logFloor, normMean, normStd, frames, seconds, hopSeconds, fadeSeconds);
+    }
+
     /** Compact JSON, the form stored in model files. */
     public String toJson() {
         try {

@@ -23,6 +23,10 @@ class FeatureSpecTest {
         assertEquals(1, s.framesFor(400));
         assertEquals(1, s.framesFor(559));
         assertEquals(2, s.framesFor(560));
+        FeatureSpec four = s.withWindowSeconds(4.0);
+        assertEquals(398, four.targetFrames());
+        assertEquals(64_000, four.windowSamples());
+        assertEquals(s, four.withWindowSeconds(8.0));
     }
 
     @Test

@@ -1,0 +1,284 @@
+package io.stethostream.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.stethostream.ingest.AtomicFiles;
+import io.stethostream.ingest.features.FeatureSpec;
+import io.stethostream.training.data.CycleLoader;
+import io.stethostream.training.data.ValidationSplit;
+import io.stethostream.training.eval.EpochRecord;
+import io.stethostream.training.eval.Plots;
+import io.stethostream.training.eval.RunReport;
+import io.stethostream.training.model.AstConfig;
+import io.stethostream.training.train.BatchAssembler;
+import io.stethostream.training.train.TorchSetup;
+import io.stethostream.training.train.TrainConfig;
+import io.stethostream.training.train.TrainingListener;
+import io.stethostream.training.train.TrainingRun;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code stethostream train}: trains the AST with a chosen method on ICBHI, SPRSound or both, with a progress bar,
+ * a per-epoch log, checkpoints, resume, and at the end metrics.json (paper and honest protocols) and PNG plots.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train the Audio Spectrogram Transformer (defaults: the paper's hyper-parameters).",
+                "Writes DIR/config.json, command.txt, train.log, checkpoints/, model-*.params, metrics.json, *.png."})
+public final class TrainCommand implements Callable<Integer> {
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    TrainingData data;
+
+    static final class Output {
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "New run folder.")
+        Path out;
+
+        @Option(names = "--resume", required = true, paramLabel = "DIR",
+                description = "Continue the run in DIR from its newest checkpoint, with its config.json.")
+        Path resume;
+    }
+
+    @ArgGroup(multiplicity = "1")
+    Output output;
+
+    @Option(names = "--preset", defaultValue = "tiny", description = "tiny (D=192), small (384), base (768; the "
+            + "paper's). Default: ${DEFAULT-VALUE}.")
+    String preset;
+
+    @Option(names = "--depth", description = "Transformer blocks (preset: 12).")
+    Integer depth;
+
+    @Option(names = "--stride", defaultValue = "10", description = "Patch stride: 10 (paper) or 16 (cheaper). "
+            + "Default: ${DEFAULT-VALUE}.")
+    int stride;
+
+    @Option(names = "--window-seconds", defaultValue = "8", description = "Cycle length (8 as the paper).")
+    double windowSeconds;
+
+    @Option(names = "--method", defaultValue = "patchmix-cl",
+            description = "ce, mixup, cutmix, patchmix, tpatch, patchmix-cl. Default: ${DEFAULT-VALUE}.")
+    String method;
+
+    @Option(names = "--epochs", defaultValue = "50", description = "Default: ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "8", description = "Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--lr", defaultValue = "5e-5", description = "Initial learning rate. Default: ${DEFAULT-VALUE}.")
+    double lr;
+
+    @Option(names = "--min-lr", defaultValue = "5e-8", description = "Cosine floor. Default: ${DEFAULT-VALUE}.")
+    double minLr;
+
+    @Option(names = "--weight-decay", defaultValue = "1e-6", description = "L2. Default: ${DEFAULT-VALUE}.")
+    double weightDecay;
+
+    @Option(names = "--averaging", defaultValue = "0.5",
+            description = "Post-step weight averaging (0 = off). Default: ${DEFAULT-VALUE}.")
+    double averaging;
+
+    @Option(names = "--tau", defaultValue = "0.06", description = "Contrastive temperature.")
+    double tau;
+
+    @Option(names = "--alpha", defaultValue = "1.0", description = "Weight of the contrastive loss.")
+    double alpha;
+
+    @Option(names = "--mix-alpha", defaultValue = "1.0", description = "Beta(a, a) of Mixup and CutMix.")
+    double mixAlpha;
+
+    @Option(names = "--no-spec-augment", description = "Train without SpecAugment.")
+    boolean noSpecAugment;
+
+    @Option(names = "--validation-fraction", defaultValue = "0.2",
+            description = "Share of training cycles (whole patients) held out to select the epoch honestly.")
+    double validationFraction;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--threads", defaultValue = "0", description = "CPU threads (0 = all cores).")
+    int threads;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        boolean resume = output.resume != null;
+        Path dir = resume ? output.resume : output.out;
+        TrainConfig config = resume ? readConfig(dir) : newConfig();
+        if (!resume && Files.exists(dir.resolve("config.json"))) {
+            throw new InvalidInputException(dir + " already holds a run; use --resume " + dir + " or a new --out");
+        }
+        out.println("device: " + TorchSetup.configure(config.threads()));
+        FeatureSpec featureSpec = FeatureSpec.PATCH_MIX.withWindowSeconds(config.windowSeconds());
+        CycleLoader.Splits splits = data.load(featureSpec, err);
+        ValidationSplit.Carved carved = ValidationSplit.carve(splits.train(), config.validationFraction(),
+                config.seed());
+        out.printf(Locale.ROOT, "data: %s, %d train / %d validation (patient-disjoint) / %d test cycles%s%n",
+                config.dataset(), carved.train().size(), carved.validation().size(), splits.test().size(),
+                splits.skipped().isEmpty() ? "" : ", skipped " + splits.skippedCycles());
+        out.printf(Locale.ROOT, "model: %s D=%d depth=%d heads=%d stride=%d, %d patches; method %s, %d epochs%n",
+                config.model().preset(), config.model().dim(), config.model().depth(), config.model().heads(),
+                config.model().stride(), config.model().patches(), config.method(), config.epochs());
+        out.flush();
+        Files.createDirectories(dir);
+        if (!resume) {
+            AtomicFiles.write(dir.resolve("config.json"), JSON.writeValueAsBytes(config));
+            AtomicFiles.writeString(dir.resolve("feature-spec.json"), featureSpec.toJson());
+        }
+        Files.writeString(dir.resolve("command.txt"), Instant.now() + "  " + commandLine() + System.lineSeparator(),
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("command", commandLine());
+        info.put("config", config);
+        info.put("featureSpec", featureSpec);
+        info.put("cycles", Map.of("train", carved.train().size(), "validation", carved.validation().size(),
+                "test", splits.test().size()));
+        RunReport report;
+        try (Progress progress = new Progress(err, out, dir.resolve("train.log"))) {
+            TrainingRun run = new TrainingRun(config, new BatchAssembler(featureSpec),
+                    new TrainingRun.Data(carved.train(), carved.validation(), splits.test()), dir, progress);
+            report = run.run(resume, info);
+        }
+        report.writeJson(dir.resolve("metrics.json"));
+        Plots.learningCurves(report.epochs(), dir.resolve("learning-curves.png"));
+        writeConfusion(report.honestProtocol(), "honest protocol (validation-selected epoch)",
+                dir.resolve("confusion-honest.png"));
+        writeConfusion(report.paperProtocol(), "paper protocol (best test epoch, Se > 5%)",
+                dir.resolve("confusion-paper.png"));
+        out.println(report.summary());
+        out.println("wrote " + dir.resolve("metrics.json") + ", learning-curves.png, confusion-*.png");
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private static void writeConfusion(RunReport.Selection selection, String title, Path png) throws IOException {
+        if (selection.selected() && selection.test() != null) {
+            Plots.confusionMatrix(selection.test().confusion(), "Test, " + title + ", epoch " + selection.epoch(),
+                    png);
+        }
+    }
+
+    private TrainConfig newConfig() {
+        try {
+            AstConfig model = AstConfig.preset(preset, stride,
+                    FeatureSpec.PATCH_MIX.withWindowSeconds(windowSeconds).targetFrames());
+            if (depth != null) {
+                model = model.withDepth(depth);
+            }
+            return new TrainConfig(data.choice().label(), pathOrNull(data.icbhi()), pathOrNull(data.sprsound()),
+                    model, windowSeconds, method, epochs, batchSize, lr, minLr, weightDecay, averaging, tau, alpha,
+                    mixAlpha, !noSpecAugment, validationFraction, seed, threads);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(e.getMessage(), e);
+        }
+    }
+
+    private static String pathOrNull(Path p) {
+        return p == null ? null : p.toAbsolutePath().normalize().toString();
+    }
+
+    static TrainConfig readConfig(Path dir) throws IOException {
+        Path file = dir.resolve("config.json");
+        if (!Files.exists(file)) {
+            throw new InvalidInputException("no training run in " + dir + " (config.json missing)");
+        }
+        try {
+            return JSON.readValue(file.toFile(), TrainConfig.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new InvalidInputException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private String commandLine() {
+        return "stethostream " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    }
+
+    /** Progress bar per epoch on stderr, one log line per epoch on stdout and in train.log. */
+    private static final class Progress implements TrainingListener, AutoCloseable {
+        private final PrintWriter err;
+        private final PrintWriter out;
+        private final Path log;
+        private ProgressBar bar;
+
+        Progress(PrintWriter err, PrintWriter out, Path log) {
+            this.err = err;
+            this.out = out;
+            this.log = log;
+        }
+
+        @Override
+        public void onStep(int epoch, int step, int steps, double loss, double lr, double samplesPerSecond) {
+            if (bar == null) {
+                bar = new ProgressBarBuilder().setTaskName("epoch " + epoch).setInitialMax(steps)
+                        .setStyle(ProgressBarStyle.ASCII).setConsumer(new ProgressReporter.WriterConsumer(err))
+                        .setUpdateIntervalMillis(500).showSpeed().build();
+            }
+            bar.stepTo(step);
+            bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f lr %.2e %.1f samples/s", loss, lr,
+                    samplesPerSecond));
+        }
+
+        @Override
+        public void onEpoch(EpochRecord r) {
+            close();
+            String line = String.format(Locale.ROOT, "epoch %3d  loss %.4f  lr %.2e  %.0f s  %.1f samples/s  "
+                            + "val %s  test %s", r.epoch(), r.trainLoss(), r.learningRate(), r.seconds(),
+                    r.samplesPerSecond(), r.validation() == null ? "-" : r.validation().summary(),
+                    r.test().summary());
+            out.println(line);
+            out.flush();
+            appendLog(line);
+        }
+
+        @Override
+        public void onMessage(String message) {
+            out.println(message);
+            out.flush();
+            appendLog(message);
+        }
+
+        private void appendLog(String line) {
+            try {
+                Files.writeString(log, line + System.lineSeparator(), StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                err.println("warning: cannot write " + log + ": " + e.getMessage());
+            }
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+                bar = null;
+            }
+        }
+    }
+}

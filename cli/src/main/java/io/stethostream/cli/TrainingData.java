@@ -1,0 +1,83 @@
+package io.stethostream.cli;
+
+import io.stethostream.ingest.features.FeatureSpec;
+import io.stethostream.training.data.CycleLoader;
+import io.stethostream.training.data.DatasetChoice;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The dataset options shared by {@code train} and {@code evaluate}, and loading the cycles they name. */
+final class TrainingData {
+
+    @Option(names = "--dataset", required = true, paramLabel = "icbhi|sprsound|both",
+            description = "Which database to train or score on.")
+    String dataset;
+
+    @Option(names = "--root", paramLabel = "DIR", description = {"The database folder (icbhi, sprsound) or, for "
+            + "'both', the folder holding icbhi/ and sprsound/ (default: ../shared/data for 'both').",
+            "--icbhi-root / --sprsound-root name them separately."})
+    Path root;
+
+    @Option(names = "--icbhi-root", paramLabel = "DIR", description = "ICBHI folder (overrides --root).")
+    Path icbhiRoot;
+
+    @Option(names = "--sprsound-root", paramLabel = "DIR", description = "SPRSound folder (overrides --root).")
+    Path sprsoundRoot;
+
+    DatasetChoice choice() {
+        try {
+            return DatasetChoice.parse(dataset);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(e.getMessage(), e);
+        }
+    }
+
+    Path icbhi() {
+        if (icbhiRoot != null) {
+            return icbhiRoot;
+        }
+        if (!choice().includesIcbhi()) {
+            return null;
+        }
+        return choice() == DatasetChoice.BOTH ? base().resolve("icbhi") : required(root);
+    }
+
+    Path sprsound() {
+        if (sprsoundRoot != null) {
+            return sprsoundRoot;
+        }
+        if (!choice().includesSprSound()) {
+            return null;
+        }
+        return choice() == DatasetChoice.BOTH ? base().resolve("sprsound") : required(root);
+    }
+
+    private Path base() {
+        return root != null ? root : Path.of("..", "shared", "data");
+    }
+
+    private Path required(Path p) {
+        if (p == null) {
+            throw new InvalidInputException("--root is required for --dataset " + dataset);
+        }
+        return p;
+    }
+
+    /** Loads the cycles with a progress bar on {@code err}; a missing folder is the user's error. */
+    CycleLoader.Splits load(FeatureSpec spec, PrintWriter err) throws IOException {
+        for (Path p : new Path[] {icbhi(), sprsound()}) {
+            if (p != null && !Files.isDirectory(p)) {
+                throw new InvalidInputException("dataset folder does not exist: " + p.toAbsolutePath());
+            }
+        }
+        try (ProgressReporter progress = new ProgressReporter(err, "Loading " + choice().label())) {
+            return CycleLoader.load(choice(), icbhi(), sprsound(), spec, progress);
+        } catch (io.stethostream.ingest.dataset.DatasetFormatException e) {
+            throw new InvalidInputException(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.stethostream.training.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.util.Locale;
+
+/**
+ * Size and grid of the Audio Spectrogram Transformer.
+ *
+ * @param preset    name of the preset it came from ("tiny", "small", "base" or "custom")
+ * @param dim       embedding width D
+ * @param depth     number of transformer blocks
+ * @param heads     attention heads (D must divide by it)
+ * @param stride    patch stride in both directions (10 as the paper: overlapping 16x16 patches; 16: no overlap)
+ * @param melBins   input mel bins (128)
+ * @param frames    input frames (798 for 8 s)
+ * @param classes   output classes (4)
+ */
+public record AstConfig(
+        @JsonProperty("preset") String preset,
+        @JsonProperty("dim") int dim,
+        @JsonProperty("depth") int depth,
+        @JsonProperty("heads") int heads,
+        @JsonProperty("stride") int stride,
+        @JsonProperty("melBins") int melBins,
+        @JsonProperty("frames") int frames,
+        @JsonProperty("classes") int classes) {
+
+    public static final int PATCH = 16;
+
+    public AstConfig {
+        if (dim < 1 || depth < 1 || heads < 1 || dim % heads != 0) {
+            throw new IllegalArgumentException("need dim divisible by heads and depth >= 1, got D=" + dim + " depth="
+                    + depth + " heads=" + heads);
+        }
+        if (stride < 1 || stride > PATCH) {
+            throw new IllegalArgumentException("patch stride must be 1..16, got " + stride);
+        }
+        if (melBins < PATCH || frames < PATCH || classes < 2) {
+            throw new IllegalArgumentException("input must be at least 16 x 16 and classes >= 2");
+        }
+    }
+
+    /** A named preset: tiny (D=192, 3 heads), small (D=384, 6 heads), base (D=768, 12 heads; the paper's), depth 12. */
+    public static AstConfig preset(String name, int stride, int frames) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "tiny" -> new AstConfig("tiny", 192, 12, 3, stride, 128, frames, 4);
+            case "small" -> new AstConfig("small", 384, 12, 6, stride, 128, frames, 4);
+            case "base" -> new AstConfig("base", 768, 12, 12, stride, 128, frames, 4);
+            default -> throw new IllegalArgumentException("unknown preset '" + name + "' (tiny, small, base)");
+        };
+    }
+
+    public AstConfig withDepth(int newDepth) {
+        return new AstConfig(preset, dim, newDepth, heads, stride, melBins, frames, classes);
+    }
+
+    /** Patch rows along the mel axis: (128 - 16) / stride + 1 = 12 at stride 10. */
+    @JsonIgnore
+    public int gridFreq() {
+        return (melBins - PATCH) / stride + 1;
+    }
+
+    /** Patch columns along time: (798 - 16) / stride + 1 = 79 at stride 10. */
+    @JsonIgnore
+    public int gridTime() {
+        return (frames - PATCH) / stride + 1;
+    }
+
+    /** Patches (948 at the paper's grid); tokens are two more. */
+    @JsonIgnore
+    public int patches() {
+        return gridFreq() * gridTime();
+    }
+}

@@ -1,0 +1,165 @@
+package io.stethostream.training.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.TruncatedNormalInitializer;
+import ai.djl.util.PairList;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Audio Spectrogram Transformer of the spec (section 3) with the Patch-Mix hook (section 4) and the contrastive
+ * projector (section 5). Input: normalised log-mel (B, 1, T, 128) as the front end produces it (time x mel); it is
+ * transposed to (B, 1, 128, T) inside, as AST does. The plain forward returns [logits, pooled feature].
+ *
+ * <p>Results of operations whose first operand is a parameter would belong to the model's NDManager and pile up every
+ * step; here every such result is attached to the input's manager, which the trainer closes after each step.
+ */
+public final class AstModel extends AbstractBlock {
+
+    private final AstConfig config;
+    private final Conv2d patchEmbed;
+    private final Parameter clsToken;
+    private final Parameter distToken;
+    private final Parameter posEmbed;
+    private final List<TransformerBlock> blocks = new ArrayList<>();
+    private final LayerNorm norm;
+    private final LayerNorm headNorm;
+    private final Linear head;
+    private final Linear projIn;
+    private final BatchNorm projNorm;
+    private final Linear projOut;
+
+    public AstModel(AstConfig config) {
+        this.config = config;
+        int d = config.dim();
+        patchEmbed = addChildBlock("patch_embed", Conv2d.builder().setKernelShape(new Shape(16, 16))
+                .optStride(new Shape(config.stride(), config.stride())).setFilters(d).build());
+        TruncatedNormalInitializer tn = new TruncatedNormalInitializer(0.02f);
+        clsToken = addParameter(Parameter.builder().setName("cls_token").setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(1, 1, d)).optInitializer(tn).build());
+        distToken = addParameter(Parameter.builder().setName("dist_token").setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(1, 1, d)).optInitializer(tn).build());
+        posEmbed = addParameter(Parameter.builder().setName("pos_embed").setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(1, config.patches() + 2, d)).optInitializer(tn).build());
+        for (int i = 0; i < config.depth(); i++) {
+            blocks.add(addChildBlock("block" + i, new TransformerBlock(d, config.heads())));
+        }
+        norm = addChildBlock("norm", LayerNorm.builder().axis(2).optEpsilon(1e-6f).build());
+        headNorm = addChildBlock("head_norm", LayerNorm.builder().axis(1).optEpsilon(1e-5f).build());
+        head = addChildBlock("head", Linear.builder().setUnits(config.classes()).build());
+        projIn = addChildBlock("proj_in", Linear.builder().setUnits(d).build());
+        projNorm = addChildBlock("proj_bn", BatchNorm.builder().optAxis(1).build());
+        projOut = addChildBlock("proj_out", Linear.builder().setUnits(d).build());
+        setInitializer(tn, Parameter.Type.WEIGHT); // trunc-normal(0.02) as ViT/AST; biases 0, norms 1/0
+    }
+
+    public AstConfig config() {
+        return config;
+    }
+
+    /** Shape of one input batch of {@code batch} samples. */
+    public Shape inputShape(int batch) {
+        return new Shape(batch, 1, config.frames(), config.melBins());
+    }
+
+    /** Pooled feature (B, D): mean of the two prefix tokens after the final LayerNorm; {@code mix} may be null. */
+    public NDArray features(ParameterStore ps, NDArray input, MixPlan mix, boolean training) {
+        NDManager m = input.getManager();
+        long b = input.getShape().get(0);
+        NDArray x = input.transpose(0, 1, 3, 2); // (B, 1, 128, T)
+        NDArray e = patchEmbed.forward(ps, new NDList(x), training).singletonOrThrow(); // (B, D, F', T')
+        e = e.reshape(b, config.dim(), config.patches()).transpose(0, 2, 1); // (B, N, D), frequency-major
+        if (mix != null) {
+            e = applyMix(e, mix, m);
+        }
+        NDArray cls = own(ps.getValue(clsToken, input.getDevice(), training).broadcast(b, 1, config.dim()), m);
+        NDArray dist = own(ps.getValue(distToken, input.getDevice(), training).broadcast(b, 1, config.dim()), m);
+        NDArray tokens = NDArrays.concat(new NDList(cls, dist, e), 1)
+                .add(ps.getValue(posEmbed, input.getDevice(), training));
+        for (TransformerBlock block : blocks) {
+            tokens = block.forward(ps, new NDList(tokens), training).singletonOrThrow();
+        }
+        tokens = norm.forward(ps, new NDList(tokens), training).singletonOrThrow();
+        return tokens.get(":, 0").add(tokens.get(":, 1")).mul(0.5);
+    }
+
+    /** Class logits (B, classes) from pooled features. */
+    public NDArray logits(ParameterStore ps, NDArray pooled, boolean training) {
+        NDArray h = headNorm.forward(ps, new NDList(pooled), training).singletonOrThrow();
+        return head.forward(ps, new NDList(h), training).singletonOrThrow();
+    }
+
+    /** The contrastive projector: Linear, BatchNorm1d, ReLU, Linear. */
+    public NDArray project(ParameterStore ps, NDArray pooled, boolean training) {
+        NDArray h = projIn.forward(ps, new NDList(pooled), training).singletonOrThrow();
+        h = Activation.relu(projNorm.forward(ps, new NDList(h), training).singletonOrThrow());
+        return projOut.forward(ps, new NDList(h), training).singletonOrThrow();
+    }
+
+    /** Replaces the masked patches of every sample by its partner's: e (1 - M) + P e M. */
+    private NDArray applyMix(NDArray e, MixPlan mix, NDManager m) {
+        long b = e.getShape().get(0);
+        if (mix.partner().length != b || mix.mask().length != config.patches()) {
+            throw new IllegalArgumentException("mix plan for " + mix.partner().length + " samples x "
+                    + mix.mask().length + " patches, batch is " + b + " x " + config.patches());
+        }
+        float[] perm = new float[(int) (b * b)];
+        for (int i = 0; i < b; i++) {
+            perm[(int) (i * b + mix.partner()[i])] = 1f;
+        }
+        NDArray p = m.create(perm, new Shape(b, b)).toDevice(e.getDevice(), false);
+        NDArray mask = m.create(mix.mask(), new Shape(1, config.patches(), 1)).toDevice(e.getDevice(), false);
+        NDArray partners = p.matMul(e.reshape(b, -1)).reshape(e.getShape());
+        return e.add(partners.sub(e).mul(mask));
+    }
+
+    private static NDArray own(NDArray a, NDManager m) {
+        a.attach(m);
+        return a;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+                                     PairList<String, Object> params) {
+        NDArray pooled = features(ps, inputs.head(), null, training);
+        return new NDList(logits(ps, pooled, training), pooled);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        long b = inputShapes[0].get(0);
+        return new Shape[] {new Shape(b, config.classes()), new Shape(b, config.dim())};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        long b = inputShapes[0].get(0);
+        int d = config.dim();
+        patchEmbed.initialize(manager, dataType, new Shape(b, 1, config.melBins(), config.frames()));
+        Shape tokens = new Shape(b, config.patches() + 2, d);
+        for (TransformerBlock block : blocks) {
+            block.initialize(manager, dataType, tokens);
+        }
+        norm.initialize(manager, dataType, tokens);
+        Shape pooled = new Shape(b, d);
+        headNorm.initialize(manager, dataType, pooled);
+        head.initialize(manager, dataType, pooled);
+        projIn.initialize(manager, dataType, pooled);
+        projNorm.initialize(manager, dataType, pooled);
+        projOut.initialize(manager, dataType, pooled);
+    }
+}

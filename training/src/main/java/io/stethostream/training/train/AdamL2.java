@@ -1,0 +1,107 @@
+package io.stethostream.training.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Adam with L2 weight decay added to the gradient (torch.optim.Adam's weight_decay, not AdamW), on every parameter as
+ * the reference, followed by the reference's post-step averaging: w = beta w_before + (1 - beta) w_after. Written here
+ * rather than taken from DJL so that its state (moments and step count) is saved in checkpoints and a resumed run
+ * continues exactly. Updates are done under no-grad in place.
+ */
+public final class AdamL2 {
+
+    private final List<Parameter> params;
+    private final List<NDArray> mean = new ArrayList<>();
+    private final List<NDArray> variance = new ArrayList<>();
+    private final double beta1 = 0.9;
+    private final double beta2 = 0.999;
+    private final double eps = 1e-8;
+    private final double weightDecay;
+    private final double averaging;
+    private long steps;
+
+    /**
+     * @param averaging weight of the weights before the step (0.5 in the reference; 0 disables averaging)
+     */
+    public AdamL2(ParameterList parameters, NDManager manager, double weightDecay, double averaging) {
+        this.params = new ArrayList<>(parameters.values());
+        this.weightDecay = weightDecay;
+        this.averaging = averaging;
+        for (Parameter p : params) {
+            mean.add(p.getArray().zerosLike());
+            variance.add(p.getArray().zerosLike());
+        }
+        mean.forEach(a -> a.attach(manager));
+        variance.forEach(a -> a.attach(manager));
+    }
+
+    /** One step with learning rate {@code lr}; zeroes the gradients afterwards. */
+    public void step(double lr) {
+        steps++;
+        double bc1 = 1 - Math.pow(beta1, steps);
+        double bc2 = 1 - Math.pow(beta2, steps);
+        for (int i = 0; i < params.size(); i++) {
+            NDArray w = params.get(i).getArray();
+            try (NDArray grad = w.getGradient(); NDManager scratch = w.getManager().newSubManager()) {
+                NDArray g = grad.duplicate();
+                g.attach(scratch);
+                if (!Float.isFinite(g.abs().max().getFloat())) {
+                    throw new IllegalStateException("non-finite gradient in parameter " + params.get(i).getName());
+                }
+                if (weightDecay != 0) {
+                    NDArray wd = w.mul(weightDecay);
+                    wd.attach(scratch);
+                    g.addi(wd);
+                }
+                NDArray m = mean.get(i);
+                NDArray v = variance.get(i);
+                m.muli(beta1).addi(g.mul(1 - beta1));
+                v.muli(beta2).addi(g.square().muli(1 - beta2));
+                // update = lr * (m / bc1) / (sqrt(v / bc2) + eps), then w_new = w - update;
+                // averaging: w = a w + (1 - a) w_new = w - (1 - a) update.
+                NDArray update = m.div(bc1).div(v.div(bc2).sqrt().add(eps)).mul(lr * (1 - averaging));
+                update.attach(scratch);
+                w.subi(update);
+                grad.subi(grad); // DJL's PyTorch engine never zeroes gradients by itself
+            }
+        }
+    }
+
+    public long steps() {
+        return steps;
+    }
+
+    /** Writes the step count and moments. */
+    public void save(DataOutputStream out) throws IOException {
+        out.writeLong(steps);
+        out.writeInt(params.size());
+        for (int i = 0; i < params.size(); i++) {
+            out.write(new NDList(mean.get(i), variance.get(i)).encode());
+        }
+    }
+
+    /** Restores what {@link #save} wrote; the parameter list must be the same model's. */
+    public void load(DataInputStream in, NDManager manager) throws IOException {
+        steps = in.readLong();
+        int n = in.readInt();
+        if (n != params.size()) {
+            throw new IOException("optimizer state holds " + n + " parameters, the model has " + params.size());
+        }
+        for (int i = 0; i < n; i++) {
+            NDList pair = NDList.decode(manager, in);
+            mean.get(i).set(pair.get(0).toFloatArray());
+            variance.get(i).set(pair.get(1).toFloatArray());
+            pair.close();
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.stethostream.training.train;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.stethostream.ingest.AtomicFiles;
+import io.stethostream.training.eval.EpochRecord;
+import io.stethostream.training.model.AstModel;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The run folder's checkpoints: {@code checkpoints/epoch-NNN/} holds the weights ({@code model.params}), the optimiser
+ * state ({@code optimizer.bin}) and the history so far ({@code history.json}); the newest complete one is what
+ * {@code --resume} continues from. A checkpoint is written to a temporary folder and renamed, so a crash mid-write
+ * leaves the previous one intact. The selected models are kept as {@code model-best-val.params} (honest protocol)
+ * and {@code model-best-test.params} (paper protocol), with {@code model-last.params}.
+ */
+public final class Checkpoints {
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final int KEEP = 2;
+
+    private final Path dir;
+
+    public Checkpoints(Path runDir) {
+        this.dir = runDir.resolve("checkpoints");
+    }
+
+    /** A restored checkpoint: the epoch it ended and the history up to it. */
+    public record Restored(int epoch, List<EpochRecord> history) {
+    }
+
+    public void save(int epoch, AstModel model, AdamL2 optimizer, List<EpochRecord> history) throws IOException {
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempDirectory(dir, "tmp-");
+        try {
+            Files.write(tmp.resolve("model.params"), params(model));
+            ByteArrayOutputStream opt = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(opt)) {
+                optimizer.save(out);
+            }
+            Files.write(tmp.resolve("optimizer.bin"), opt.toByteArray());
+            Files.write(tmp.resolve("history.json"), JSON.writeValueAsBytes(history));
+            Path target = dir.resolve(String.format("epoch-%03d", epoch));
+            deleteTree(target);
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            deleteTree(tmp);
+        }
+        prune();
+    }
+
+    /** The newest complete checkpoint, if any. */
+    public Optional<Path> latest() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().matches("epoch-\\d{3}"))
+                    .filter(p -> Files.exists(p.resolve("history.json")))
+                    .max(Comparator.comparing(p -> p.getFileName().toString()));
+        }
+    }
+
+    public Restored restore(Path checkpoint, AstModel model, AdamL2 optimizer, NDManager manager)
+            throws IOException {
+        loadParams(model, manager, checkpoint.resolve("model.params"));
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(checkpoint.resolve("optimizer.bin")))) {
+            optimizer.load(in, manager);
+        }
+        List<EpochRecord> history = JSON.readValue(checkpoint.resolve("history.json").toFile(),
+                new TypeReference<List<EpochRecord>>() {
+                });
+        int epoch = Integer.parseInt(checkpoint.getFileName().toString().substring("epoch-".length()));
+        return new Restored(epoch, history);
+    }
+
+    /** The model's weights in DJL's parameter format. */
+    public static byte[] params(AstModel model) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            model.saveParameters(out);
+        }
+        return bytes.toByteArray();
+    }
+
+    public static void writeParams(AstModel model, Path file) throws IOException {
+        AtomicFiles.write(file, params(model));
+    }
+
+    /** Loads weights into an initialised model of the same configuration; a mismatch is an IOException. */
+    public static void loadParams(AstModel model, NDManager manager, Path file) throws IOException {
+        try (InputStream raw = Files.newInputStream(file); DataInputStream in = new DataInputStream(raw)) {
+            model.loadParameters(manager, in);
+        } catch (MalformedModelException | IllegalArgumentException e) {
+            throw new IOException(file + ": weights do not fit this model (" + e.getMessage() + ")", e);
+        }
+        model.getParameters().values().forEach(p -> p.getArray().setRequiresGradient(true));
+    }
+
+    private void prune() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            List<Path> all = s.filter(p -> p.getFileName().toString().matches("epoch-\\d{3}")).sorted().toList();
+            for (int i = 0; i < all.size() - KEEP; i++) {
+                deleteTree(all.get(i));
+            }
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package io.stethostream.training.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import io.stethostream.training.data.ClassCounts;
+import io.stethostream.training.data.LabelledCycle;
+import io.stethostream.training.eval.EpochRecord;
+import io.stethostream.training.eval.IcbhiScores;
+import io.stethostream.training.eval.RunReport;
+import io.stethostream.training.model.AstModel;
+import io.stethostream.training.model.MixPlan;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * One training run: epochs of shuffled batches (the last partial batch dropped), the configured method's loss, Adam
+ * with L2 and post-step averaging, a cosine learning rate per epoch, evaluation on the validation and test cycles after
+ * every epoch, checkpoints, and the final report with both protocols.
+ *
+ * <p>Reproducibility: weights are initialised from the run's seed, and every random choice of an epoch (order,
+ * SpecAugment, mixing) comes from a generator seeded by (seed, epoch); so a run resumed from the checkpoint of epoch k
+ * continues exactly as the uninterrupted run would.
+ */
+public final class TrainingRun {
+
+    /** The cycles of a run: training (after the validation hold-out), validation (may be empty) and test. */
+    public record Data(List<LabelledCycle> train, List<LabelledCycle> validation, List<LabelledCycle> test) {
+    }
+
+    private final TrainConfig config;
+    private final Data data;
+    private final Path out;
+    private final TrainingListener listener;
+    private final BatchAssembler assembler;
+
+    public TrainingRun(TrainConfig config, BatchAssembler assembler, Data data, Path out, TrainingListener listener) {
+        this.config = config;
+        this.assembler = assembler;
+        this.data = data;
+        this.out = out;
+        this.listener = listener;
+        if (data.train().size() < config.batchSize()) {
+            throw new IllegalArgumentException("only " + data.train().size() + " training cycles for batch size "
+                    + config.batchSize());
+        }
+    }
+
+    /** Trains (from the newest checkpoint when {@code resume}), writes the report, returns it. */
+    public RunReport run(boolean resume, Map<String, Object> runInfo) throws IOException {
+        Files.createDirectories(out);
+        Engine.getInstance().setRandomSeed((int) config.seed());
+        Device device = Engine.getInstance().defaultDevice();
+        try (NDManager manager = NDManager.newBaseManager(device)) {
+            AstModel model = new AstModel(config.model());
+            model.initialize(manager, DataType.FLOAT32, model.inputShape(config.batchSize()));
+            model.getParameters().values().forEach(p -> p.getArray().setRequiresGradient(true));
+            AdamL2 optimizer = new AdamL2(model.getParameters(), manager, config.weightDecay(), config.averaging());
+            Checkpoints checkpoints = new Checkpoints(out);
+            List<EpochRecord> history = new ArrayList<>();
+            int start = 1;
+            if (resume) {
+                Optional<Path> latest = checkpoints.latest();
+                if (latest.isPresent()) {
+                    Checkpoints.Restored r = checkpoints.restore(latest.get(), model, optimizer, manager);
+                    history.addAll(r.history());
+                    start = r.epoch() + 1;
+                    listener.onMessage("resumed from " + latest.get() + " (epoch " + r.epoch() + ")");
+                } else {
+                    listener.onMessage("no checkpoint in " + out + ": starting from epoch 1");
+                }
+            }
+            float[] classWeights = ClassCounts.of(data.train()).inverseFrequencyWeightsAsFloats();
+            Evaluator evaluator = new Evaluator(assembler, Math.max(config.batchSize(), 16));
+            for (int epoch = start; epoch <= config.epochs(); epoch++) {
+                long t0 = System.nanoTime();
+                double loss = trainEpoch(epoch, model, optimizer, manager, classWeights);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                int samples = (data.train().size() / config.batchSize()) * config.batchSize();
+                IcbhiScores val = data.validation().isEmpty() ? null
+                        : IcbhiScores.of(evaluator.evaluate(model, manager, data.validation()));
+                IcbhiScores test = IcbhiScores.of(evaluator.evaluate(model, manager, data.test()));
+                EpochRecord record = new EpochRecord(epoch, loss, config.learningRateAt(epoch), seconds,
+                        samples / seconds, val, test);
+                history.add(record);
+                keepSelectedModels(model, history, record);
+                checkpoints.save(epoch, model, optimizer, history);
+                listener.onEpoch(record);
+            }
+            Checkpoints.writeParams(model, out.resolve("model-last.params"));
+            return RunReport.of(history, runInfo);
+        }
+    }
+
+    private double trainEpoch(int epoch, AstModel model, AdamL2 optimizer, NDManager manager, float[] classWeights) {
+        Random random = new Random(config.seed() * 1_000_003L + epoch);
+        List<LabelledCycle> order = new ArrayList<>(data.train());
+        java.util.Collections.shuffle(order, random);
+        int b = config.batchSize();
+        int steps = order.size() / b; // the last partial batch is dropped, as the reference
+        double lr = config.learningRateAt(epoch);
+        ParameterStore ps = new ParameterStore(manager, false);
+        double lossSum = 0;
+        long t0 = System.nanoTime();
+        for (int s = 0; s < steps; s++) {
+            List<LabelledCycle> batch = order.subList(s * b, (s + 1) * b);
+            double loss;
+            try (NDManager step = manager.newSubManager()) {
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray l = loss(model, ps, step, batch, random, classWeights);
+                    loss = l.getFloat();
+                    if (!Double.isFinite(loss)) {
+                        throw new IllegalStateException("loss became " + loss + " at epoch " + epoch + ", step "
+                                + (s + 1));
+                    }
+                    gc.backward(l);
+                }
+                optimizer.step(lr);
+            }
+            lossSum += loss;
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            listener.onStep(epoch, s + 1, steps, loss, lr, (s + 1) * b / elapsed);
+        }
+        return lossSum / steps;
+    }
+
+    /** The configured method's loss for one batch. */
+    private NDArray loss(AstModel model, ParameterStore ps, NDManager step, List<LabelledCycle> batch, Random random,
+                         float[] classWeights) {
+        int b = batch.size();
+        int frames = assembler.spec().targetFrames();
+        int bins = assembler.spec().melBins();
+        float[] inputs = assembler.batch(batch, config.specAugment() ? random : null);
+        int[] labels = BatchAssembler.labels(batch);
+        Method method = config.methodEnum();
+        InputMix.Result inputMix = switch (method) {
+            case MIXUP -> InputMix.mixup(inputs, b, frames * bins, config.mixAlpha(), random);
+            case CUTMIX -> InputMix.cutmix(inputs, b, frames, bins, config.mixAlpha(), random);
+            default -> null;
+        };
+        NDArray x = step.create(inputs, new Shape(b, 1, frames, bins));
+        switch (method) {
+            case CE -> {
+                return Losses.crossEntropy(model.logits(ps, model.features(ps, x, null, true), true), labels,
+                        classWeights);
+            }
+            case MIXUP, CUTMIX -> {
+                NDArray logits = model.logits(ps, model.features(ps, x, null, true), true);
+                return Losses.mixedCrossEntropy(logits, labels, inputMix.partner(), inputMix.lambda());
+            }
+            case PATCHMIX, TPATCH -> {
+                MixPlan plan = method == Method.PATCHMIX ? Mixing.patchMix(model.config(), b, random)
+                        : Mixing.timePatchMix(model.config(), b, random);
+                NDArray logits = model.logits(ps, model.features(ps, x, plan, true), true);
+                return Losses.mixedCrossEntropy(logits, labels, plan.partner(), plan.lambda());
+            }
+            case PATCHMIX_CL -> {
+                NDArray clean = model.features(ps, x, null, true);
+                NDArray ce = Losses.crossEntropy(model.logits(ps, clean, true), labels, null);
+                MixPlan plan = Mixing.patchMix(model.config(), b, random);
+                NDArray mixed = model.project(ps, model.features(ps, x, plan, true), true);
+                NDArray cl = Losses.patchMixContrastive(mixed, clean, plan.partner(), plan.lambda(), config.tau());
+                return ce.add(cl.mul(config.alpha()));
+            }
+            default -> throw new IllegalStateException(method.toString());
+        }
+    }
+
+    /** Keeps the weights of the epochs the two protocols would select, as they are found. */
+    private void keepSelectedModels(AstModel model, List<EpochRecord> history, EpochRecord record)
+            throws IOException {
+        RunReport report = RunReport.of(history, Map.of());
+        Integer honest = report.honestProtocol().epoch();
+        if (honest != null && honest == record.epoch()) {
+            Checkpoints.writeParams(model, out.resolve("model-best-val.params"));
+        }
+        Integer paper = report.paperProtocol().epoch();
+        if (paper != null && paper == record.epoch()) {
+            Checkpoints.writeParams(model, out.resolve("model-best-test.params"));
+        }
+    }
+}

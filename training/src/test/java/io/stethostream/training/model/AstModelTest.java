@@ -1,0 +1,86 @@
+package io.stethostream.training.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class AstModelTest {
+
+    @Test
+    void thePapersGridHas948PatchesAndStride16Has392() {
+        AstConfig paper = AstConfig.preset("base", 10, 798);
+        assertEquals(12, paper.gridFreq());
+        assertEquals(79, paper.gridTime());
+        assertEquals(948, paper.patches());
+        AstConfig cheap = AstConfig.preset("tiny", 16, 798);
+        assertEquals(8 * 49, cheap.patches());
+        assertThrows(IllegalArgumentException.class, () -> AstConfig.preset("huge", 10, 798));
+        assertThrows(IllegalArgumentException.class, () -> new AstConfig("x", 100, 2, 3, 10, 128, 798, 4));
+    }
+
+    @Test
+    void forwardShapesAndParameterCountOfTinyDepth4() {
+        AstConfig cfg = AstConfig.preset("tiny", 10, 798).withDepth(4);
+        try (NDManager m = NDManager.newBaseManager()) {
+            AstModel model = new AstModel(cfg);
+            model.initialize(m, DataType.FLOAT32, model.inputShape(2));
+            NDList out = model.forward(new ParameterStore(m, false), new NDList(m.randomNormal(model.inputShape(2))),
+                    false);
+            assertEquals(new Shape(2, 4), out.get(0).getShape());
+            assertEquals(new Shape(2, 192), out.get(1).getShape());
+            long params = model.getParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
+            // patch conv 192*256+192, tokens 2*192, pos 950*192, 4 blocks of 12*192^2+13*192 (+LN), final LN,
+            // head LN + 192*4+4, projector 2*(192^2+192) + BN 2*192
+            long expected = (192 * 256 + 192) + 2 * 192 + 950 * 192
+                    + 4L * (3 * 192 * 192 + 3 * 192 + 192 * 192 + 192 + 192 * 768 + 768 + 768 * 192 + 192 + 4 * 192)
+                    + 2 * 192 + (2 * 192 + 192 * 4 + 4) + 2 * (192 * 192 + 192) + 2 * 192;
+            assertEquals(expected, params);
+        }
+    }
+
+    @Test
+    void patchMixActsOnPatchEmbeddingsBeforeTokensAndPositions() {
+        AstConfig cfg = new AstConfig("custom", 32, 2, 2, 16, 128, 64, 4);
+        try (NDManager m = NDManager.newBaseManager()) {
+            AstModel model = new AstModel(cfg);
+            model.initialize(m, DataType.FLOAT32, model.inputShape(3));
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = m.randomNormal(model.inputShape(3));
+            float[] plain = model.features(ps, x, null, false).toFloatArray();
+            int n = cfg.patches();
+            // Nothing mixed: identical features.
+            float[] none = model.features(ps, x, new MixPlan(new float[n], new int[] {2, 0, 1}, 1.0), false)
+                    .toFloatArray();
+            assertArrayEquals(plain, none, 1e-5f);
+            // Every patch from the partner: the features of the partner itself, since prefix tokens and positions
+            // are added after the mix.
+            float[] all = new float[n];
+            Arrays.fill(all, 1f);
+            int[] partner = {2, 0, 1};
+            float[] mixed = model.features(ps, x, new MixPlan(all, partner, 0.0), false).toFloatArray();
+            int d = cfg.dim();
+            for (int i = 0; i < 3; i++) {
+                float[] got = Arrays.copyOfRange(mixed, i * d, (i + 1) * d);
+                float[] want = Arrays.copyOfRange(plain, partner[i] * d, (partner[i] + 1) * d);
+                assertArrayEquals(want, got, 1e-4f, "sample " + i);
+            }
+            // A partial mask changes the features.
+            float[] half = new float[n];
+            half[0] = 1f;
+            half[5] = 1f;
+            float[] some = model.features(ps, x, new MixPlan(half, partner, 1 - 2.0 / n), false).toFloatArray();
+            assertFalse(Arrays.equals(plain, some));
+        }
+    }
+}
