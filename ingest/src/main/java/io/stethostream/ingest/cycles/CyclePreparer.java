@@ -29,11 +29,26 @@ public final class CyclePreparer {
     }
 
     /**
-     * The prepared cycles of a recording already at the spec's rate, in annotation order.
+     * The prepared cycles of a recording already at the spec's rate, in annotation order: {@link #slices} each made
+     * exactly the window length by {@link #fitToLength}.
      *
      * @throws IllegalArgumentException naming the recording and cycle when a cycle lies outside the audio or is empty
      */
     public List<float[]> prepare(AudioClip recording, List<Cycle> cycles) {
+        List<float[]> out = slices(recording, cycles);
+        out.replaceAll(this::fitToLength);
+        return out;
+    }
+
+    /**
+     * The cycles of a recording already at the spec's rate, in annotation order, cut from the whole recording after
+     * its fade-in and fade-out but not yet cropped or tiled: what {@link #prepare} passes to {@link #fitToLength}.
+     * Useful where many cycles are held in memory and fitted one batch at a time.
+     *
+     * @return a mutable list of fresh arrays, one per cycle
+     * @throws IllegalArgumentException naming the recording and cycle when a cycle lies outside the audio or is empty
+     */
+    public List<float[]> slices(AudioClip recording, List<Cycle> cycles) {
         if (recording.sampleRate() != rate) {
             throw new IllegalArgumentException(recording.source() + ": cycles are prepared at " + rate
                     + " Hz, the recording is at " + recording.sampleRate() + " Hz (resample first)");
@@ -42,17 +57,33 @@ public final class CyclePreparer {
         List<float[]> out = new ArrayList<>(cycles.size());
         for (int i = 0; i < cycles.size(); i++) {
             Cycle c = cycles.get(i);
-            int from = (int) Math.floor(c.start() * rate);
-            // The reference slices with Python semantics: an end past the audio is clipped to its length.
-            int to = (int) Math.min(faded.length, Math.floor(c.end() * rate));
+            int from = from(c);
+            int to = to(c, faded.length);
             if (from >= to) {
                 throw new IllegalArgumentException(recording.source() + ": cycle " + (i + 1) + " (" + c.start()
                         + " - " + c.end() + " s) holds no audio; the recording lasts "
                         + recording.durationSeconds() + " s");
             }
-            out.add(fitToLength(Arrays.copyOfRange(faded, from, to)));
+            out.add(Arrays.copyOfRange(faded, from, to));
         }
         return out;
+    }
+
+    /**
+     * Whether a cycle holds at least one sample of a recording of {@code samples} samples at the spec's rate, that is
+     * whether {@link #slices} accepts it. A cycle that ends past the audio but starts inside it is accepted and clipped.
+     */
+    public boolean holdsAudio(int samples, Cycle cycle) {
+        return from(cycle) < to(cycle, samples);
+    }
+
+    private int from(Cycle c) {
+        return (int) Math.floor(c.start() * rate);
+    }
+
+    private int to(Cycle c, int samples) {
+        // The reference slices with Python semantics: an end past the audio is clipped to its length.
+        return (int) Math.min(samples, Math.floor(c.end() * rate));
     }
 
     /** Crops to the target length, or tiles, cuts and fades out (also when exactly the target length, as the reference). */

@@ -76,6 +76,27 @@ class CyclePreparerTest {
     }
 
     @Test
+    void slicesAreTheUnfittedCyclesThatPrepareFits() {
+        float[] x = new float[16000 * 12];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) Math.sin(i * 0.01);
+        }
+        AudioClip clip = new AudioClip(x, 16000, "sine");
+        List<Cycle> cycles = List.of(new Cycle(0.0, 0.5, false, false), new Cycle(0.10001, 0.2, true, false),
+                new Cycle(1.0, 11.0, true, true), new Cycle(11.5, 20.0, false, true));
+        List<float[]> slices = preparer.slices(clip, cycles);
+        List<float[]> prepared = preparer.prepare(clip, cycles);
+        assertEquals(List.of(8000, 1600, 160_000, 8000), slices.stream().map(s -> s.length).toList(),
+                "floor(start*rate)..floor(end*rate), the last clipped to the audio");
+        float[] faded = CyclePreparer.fadeInOut(x, 1000);
+        assertEquals(0f, slices.get(0)[0], "cut from the faded recording");
+        assertEquals(faded[1600], slices.get(1)[0]);
+        for (int i = 0; i < cycles.size(); i++) {
+            assertTrue(Arrays.equals(preparer.fitToLength(slices.get(i)), prepared.get(i)), "cycle " + i);
+        }
+    }
+
+    @Test
     void cyclesOutsideTheAudioAreNamedErrors() {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> preparer.prepare(new AudioClip(ones(16000).samples(), 16000, "rec.wav"), List.of(new Cycle(0.1, 0.5, false, false),
@@ -83,5 +104,9 @@ class CyclePreparerTest {
         assertTrue(e.getMessage().contains("rec.wav") && e.getMessage().contains("cycle 2"), e.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> preparer.prepare(new AudioClip(new float[100], 4000, "x"), List.of()));
+        assertTrue(preparer.holdsAudio(16000, new Cycle(0.1, 0.5, false, false)));
+        assertTrue(preparer.holdsAudio(16000, new Cycle(0.9, 3.0, false, false)), "clipped, still holds audio");
+        assertTrue(!preparer.holdsAudio(16000, new Cycle(2.0, 3.0, false, false)));
+        assertTrue(!preparer.holdsAudio(16000, new Cycle(0.00001, 0.00002, false, false)), "no whole sample");
     }
 }

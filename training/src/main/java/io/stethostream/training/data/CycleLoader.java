@@ -1,0 +1,280 @@
+package io.stethostream.training.data;
+
+import io.stethostream.ingest.audio.AudioClip;
+import io.stethostream.ingest.audio.AudioFiles;
+import io.stethostream.ingest.audio.AudioFormatException;
+import io.stethostream.ingest.audio.Resampling;
+import io.stethostream.ingest.cycles.CyclePreparer;
+import io.stethostream.ingest.dataset.Cycle;
+import io.stethostream.ingest.dataset.IcbhiDataset;
+import io.stethostream.ingest.dataset.IcbhiRecording;
+import io.stethostream.ingest.dataset.ScanProgress;
+import io.stethostream.ingest.dataset.Split;
+import io.stethostream.ingest.dataset.SprSoundDataset;
+import io.stethostream.ingest.dataset.SprSoundRecording;
+import io.stethostream.ingest.dataset.SprSoundSet;
+import io.stethostream.ingest.features.FeatureSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Loads the labelled cycles of a training run, decoded and sliced at the model rate (spec section 1).
+ *
+ * <ul>
+ *   <li>ICBHI: the official split; recordings whose audio is present only (this copy of the database may be partial;
+ *       those without audio are counted in the log, not reported as skipped). A recording with audio that the split
+ *       file does not assign is skipped and reported.</li>
+ *   <li>SPRSound: {@link SprSoundSet#TRAIN_2022} is the training set and {@link SprSoundSet#INTER_TEST_2022} (patients
+ *       not seen in training, the harder and honest test) the test set; the events are the cycles, labelled by
+ *       {@link io.stethostream.ingest.dataset.SprSoundEventType}. Recordings labelled Poor Quality and recordings
+ *       without audio are skipped and reported.</li>
+ *   <li>Both databases: a cycle that holds no audio (it starts at or past the end of its recording) is skipped and
+ *       reported; one that starts inside and ends past the audio is clipped, as the reference's slicing does.</li>
+ * </ul>
+ *
+ * <p>Decoding is the slow part, so recordings are decoded by {@value #DECODING_THREADS} threads; the result is in a
+ * fixed order regardless: ICBHI recordings by name, then SPRSound recordings by name, each with its cycles in file order.
+ */
+public final class CycleLoader {
+
+    /** Threads that decode audio in parallel. */
+    public static final int DECODING_THREADS = 2;
+
+    private static final Logger LOG = LoggerFactory.getLogger(CycleLoader.class);
+
+    /** Why cycles were left out. */
+    public enum SkipReason {
+        /** SPRSound recording labelled Poor Quality: all its events. */
+        POOR_QUALITY,
+        /** The recording's audio file is missing (reported for SPRSound only, see the class comment). */
+        NO_AUDIO,
+        /** ICBHI recording with audio that the official split file does not assign to train or test. */
+        NO_SPLIT,
+        /** The cycle starts at or past the end of the audio. */
+        OUTSIDE_AUDIO
+    }
+
+    /**
+     * Cycles left out.
+     *
+     * @param dataset   {@value LabelledCycle#ICBHI} or {@value LabelledCycle#SPRSOUND}
+     * @param recording the recording's name
+     * @param index     the cycle's index in its recording, or -1 when the whole recording was left out
+     * @param cycles    how many cycles were left out (1 for a single cycle)
+     * @param reason    why
+     * @param detail    a readable explanation
+     */
+    public record Skipped(String dataset, String recording, int index, int cycles, SkipReason reason, String detail) {
+    }
+
+    /**
+     * The loaded cycles.
+     *
+     * @param train   training cycles (validation is carved from them by {@link ValidationSplit})
+     * @param test    test cycles
+     * @param skipped what was left out, in load order
+     */
+    public record Splits(List<LabelledCycle> train, List<LabelledCycle> test, List<Skipped> skipped) {
+
+        public Splits {
+            train = List.copyOf(train);
+            test = List.copyOf(test);
+            skipped = List.copyOf(skipped);
+        }
+
+        /** Splits with nothing skipped. */
+        public Splits(List<LabelledCycle> train, List<LabelledCycle> test) {
+            this(train, test, List.of());
+        }
+
+        /** Cycles left out, summed per reason (reasons with none are absent). */
+        public Map<SkipReason, Integer> skippedCycles() {
+            Map<SkipReason, Integer> m = new EnumMap<>(SkipReason.class);
+            skipped.forEach(s -> m.merge(s.reason(), s.cycles(), Integer::sum));
+            return m;
+        }
+
+        /** Bytes held by the cycles' samples (4 per float, array headers not counted). */
+        public long sampleBytes() {
+            long n = 0;
+            for (List<LabelledCycle> l : List.of(train, test)) {
+                for (LabelledCycle c : l) {
+                    n += c.samples().length;
+                }
+            }
+            return 4 * n;
+        }
+    }
+
+    private CycleLoader() {
+    }
+
+    /**
+     * Loads, decodes and slices the chosen database(s).
+     *
+     * @param icbhiRoot    the ICBHI database folder; may be null when {@code choice} is {@link DatasetChoice#SPRSOUND}
+     * @param sprsoundRoot the SPRSound folder; may be null when {@code choice} is {@link DatasetChoice#ICBHI}
+     * @param progress     told after each recording is decoded (recordings done, recordings to decode), from the
+     *                     calling thread
+     * @throws IOException naming the file when a database is malformed or an audio file cannot be decoded
+     */
+    public static Splits load(DatasetChoice choice, Path icbhiRoot, Path sprsoundRoot, FeatureSpec spec,
+                              ScanProgress progress) throws IOException {
+        Objects.requireNonNull(choice, "choice");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(progress, "progress");
+        List<Job> jobs = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
+        if (choice.includesIcbhi()) {
+            icbhiJobs(IcbhiDataset.load(Objects.requireNonNull(icbhiRoot, "icbhiRoot")), jobs, skipped);
+        }
+        if (choice.includesSprSound()) {
+            sprSoundJobs(SprSoundDataset.load(Objects.requireNonNull(sprsoundRoot, "sprsoundRoot")), jobs, skipped);
+        }
+
+        CyclePreparer preparer = new CyclePreparer(spec);
+        List<LabelledCycle> train = new ArrayList<>();
+        List<LabelledCycle> test = new ArrayList<>();
+        AtomicInteger threadNumber = new AtomicInteger();
+        ThreadFactory threads = r -> {
+            Thread t = new Thread(r, "cycle-decoder-" + threadNumber.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        ExecutorService pool = Executors.newFixedThreadPool(DECODING_THREADS, threads);
+        try {
+            List<Future<Decoded>> futures = new ArrayList<>(jobs.size());
+            for (Job job : jobs) {
+                futures.add(pool.submit(() -> decode(job, spec, preparer)));
+            }
+            for (int i = 0; i < jobs.size(); i++) {
+                Decoded d = await(futures.get(i), jobs.get(i));
+                (jobs.get(i).train() ? train : test).addAll(d.cycles());
+                skipped.addAll(d.skipped());
+                progress.update(i + 1, jobs.size());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Splits splits = new Splits(train, test, skipped);
+        LOG.info("{}: {} recordings decoded, {} train and {} test cycles ({} MB of samples); skipped cycles {}",
+                choice.label(), jobs.size(), train.size(), test.size(), splits.sampleBytes() >> 20,
+                splits.skippedCycles());
+        return splits;
+    }
+
+    /** One recording to decode and slice. */
+    private record Job(String dataset, String recording, String patient, Path audio, List<Cycle> cycles,
+                       boolean train) {
+    }
+
+    private record Decoded(List<LabelledCycle> cycles, List<Skipped> skipped) {
+    }
+
+    private static void icbhiJobs(IcbhiDataset dataset, List<Job> jobs, List<Skipped> skipped) {
+        int withoutAudio = 0;
+        for (IcbhiRecording r : dataset.recordings()) {
+            if (r.audio().isEmpty()) {
+                withoutAudio++;
+                continue;
+            }
+            if (r.split().isEmpty()) {
+                skipped.add(new Skipped(LabelledCycle.ICBHI, r.name(), -1, r.cycles().size(), SkipReason.NO_SPLIT,
+                        "not assigned to train or test by " + dataset.root().resolve("ICBHI_challenge_train_test.txt")));
+                continue;
+            }
+            jobs.add(new Job(LabelledCycle.ICBHI, r.name(),
+                    LabelledCycle.patientKey(LabelledCycle.ICBHI, Integer.toString(r.patientId())), r.audio().get(),
+                    r.cycles(), r.split().get() == Split.TRAIN));
+        }
+        if (withoutAudio > 0) {
+            LOG.info("icbhi: {} of {} recordings have no audio in {} and are not used", withoutAudio,
+                    dataset.recordings().size(), dataset.root());
+        }
+    }
+
+    private static void sprSoundJobs(SprSoundDataset dataset, List<Job> jobs, List<Skipped> skipped) {
+        for (SprSoundSet set : List.of(SprSoundSet.TRAIN_2022, SprSoundSet.INTER_TEST_2022)) {
+            for (SprSoundRecording r : dataset.recordings(set)) {
+                if (r.isPoorQuality()) {
+                    skipped.add(new Skipped(LabelledCycle.SPRSOUND, r.name(), -1, r.events().size(),
+                            SkipReason.POOR_QUALITY, set.label() + " recording labelled Poor Quality"));
+                } else if (r.audio().isEmpty()) {
+                    skipped.add(new Skipped(LabelledCycle.SPRSOUND, r.name(), -1, r.events().size(),
+                            SkipReason.NO_AUDIO, set.label() + " recording without its audio file"));
+                } else {
+                    jobs.add(new Job(LabelledCycle.SPRSOUND, r.name(),
+                            LabelledCycle.patientKey(LabelledCycle.SPRSOUND, r.patientId()), r.audio().get(),
+                            r.cycles(), set == SprSoundSet.TRAIN_2022));
+                }
+            }
+        }
+    }
+
+    private static Decoded decode(Job job, FeatureSpec spec, CyclePreparer preparer) throws IOException {
+        AudioClip clip;
+        try {
+            clip = Resampling.resample(AudioFiles.read(job.audio()), spec.sampleRate());
+        } catch (AudioFormatException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new IOException(job.audio() + ": cannot decode: " + e.getMessage(), e);
+        }
+        List<Cycle> kept = new ArrayList<>(job.cycles().size());
+        List<Integer> keptIndex = new ArrayList<>(job.cycles().size());
+        List<Skipped> skipped = new ArrayList<>();
+        for (int i = 0; i < job.cycles().size(); i++) {
+            Cycle c = job.cycles().get(i);
+            if (preparer.holdsAudio(clip.length(), c)) {
+                kept.add(c);
+                keptIndex.add(i);
+            } else {
+                skipped.add(new Skipped(job.dataset(), job.recording(), i, 1, SkipReason.OUTSIDE_AUDIO,
+                        String.format(java.util.Locale.ROOT, "%.3f-%.3f s, the audio lasts %.3f s", c.start(),
+                                c.end(), clip.durationSeconds())));
+            }
+        }
+        List<float[]> slices = preparer.slices(clip, kept);
+        List<LabelledCycle> out = new ArrayList<>(kept.size());
+        for (int k = 0; k < kept.size(); k++) {
+            Cycle c = kept.get(k);
+            out.add(new LabelledCycle(job.dataset(), job.recording(), job.patient(), keptIndex.get(k), c.start(),
+                    c.end(), c.label(), slices.get(k)));
+        }
+        return new Decoded(out, skipped);
+    }
+
+    private static Decoded await(Future<Decoded> future, Job job) throws IOException {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while decoding " + job.audio());
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof UncheckedIOException u) {
+                throw u.getCause();
+            }
+            throw new IOException(job.audio() + ": " + cause, cause);
+        }
+    }
+}
