@@ -94,7 +94,7 @@ public final class AstModel extends AbstractBlock {
             tokens = block.forward(ps, new NDList(tokens), training).singletonOrThrow();
         }
         tokens = norm.forward(ps, new NDList(tokens), training).singletonOrThrow();
-        return tokens.get(":, 0").add(tokens.get(":, 1")).mul(0.5);
+        return tokens.get(":, 0").add(tokens.get(":, 1")).mul(0.5f);
     }
 
     /** Class logits (B, classes) from pooled features. */

@@ -32,7 +32,7 @@ final class Attention extends AbstractBlock {
         long hd = d / heads;
         NDArray qkvOut = qkv.forward(ps, new NDList(x), training).singletonOrThrow()
                 .reshape(b, n, 3, heads, hd).transpose(2, 0, 3, 1, 4); // (3, B, H, N, hd)
-        NDArray q = qkvOut.get(0).mul(1.0 / Math.sqrt(hd));
+        NDArray q = qkvOut.get(0).mul((float) (1.0 / Math.sqrt(hd)));
         NDArray k = qkvOut.get(1);
         NDArray v = qkvOut.get(2);
         NDArray attn = q.matMul(k.transpose(0, 1, 3, 2)).softmax(-1); // (B, H, N, N)

@@ -34,7 +34,8 @@ public final class AdamL2 {
      * @param averaging weight of the weights before the step (0.5 in the reference; 0 disables averaging)
      */
     public AdamL2(ParameterList parameters, NDManager manager, double weightDecay, double averaging) {
-        this.params = new ArrayList<>(parameters.values());
+        // Only trainable parameters: BatchNorm's running statistics are parameters too, but not learned.
+        this.params = parameters.values().stream().filter(Parameter::requiresGradient).toList();
         this.weightDecay = weightDecay;
         this.averaging = averaging;
         for (Parameter p : params) {
@@ -59,17 +60,18 @@ public final class AdamL2 {
                     throw new IllegalStateException("non-finite gradient in parameter " + params.get(i).getName());
                 }
                 if (weightDecay != 0) {
-                    NDArray wd = w.mul(weightDecay);
+                    NDArray wd = w.mul((float) weightDecay);
                     wd.attach(scratch);
                     g.addi(wd);
                 }
                 NDArray m = mean.get(i);
                 NDArray v = variance.get(i);
-                m.muli(beta1).addi(g.mul(1 - beta1));
-                v.muli(beta2).addi(g.square().muli(1 - beta2));
+                m.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
+                v.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
                 // update = lr * (m / bc1) / (sqrt(v / bc2) + eps), then w_new = w - update;
                 // averaging: w = a w + (1 - a) w_new = w - (1 - a) update.
-                NDArray update = m.div(bc1).div(v.div(bc2).sqrt().add(eps)).mul(lr * (1 - averaging));
+                NDArray update = m.div((float) bc1).div(v.div((float) bc2).sqrt().add((float) eps))
+                        .mul((float) (lr * (1 - averaging)));
                 update.attach(scratch);
                 w.subi(update);
                 grad.subi(grad); // DJL's PyTorch engine never zeroes gradients by itself

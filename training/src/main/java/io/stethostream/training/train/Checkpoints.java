@@ -108,7 +108,13 @@ public final class Checkpoints {
         } catch (MalformedModelException | IllegalArgumentException e) {
             throw new IOException(file + ": weights do not fit this model (" + e.getMessage() + ")", e);
         }
-        model.getParameters().values().forEach(p -> p.getArray().setRequiresGradient(true));
+        enableGradients(model);
+    }
+
+    /** Marks the trainable parameters (not BatchNorm's running statistics) for autograd. */
+    public static void enableGradients(AstModel model) {
+        model.getParameters().values().stream().filter(ai.djl.nn.Parameter::requiresGradient)
+                .forEach(p -> p.getArray().setRequiresGradient(true));
     }
 
     private void prune() throws IOException {

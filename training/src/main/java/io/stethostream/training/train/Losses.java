@@ -38,8 +38,8 @@ public final class Losses {
         for (int i = 0; i < labels.length; i++) {
             partnerLabels[i] = labels[partner[i]];
         }
-        return crossEntropy(logits, labels, null).mul(lambda)
-                .add(crossEntropy(logits, partnerLabels, null).mul(1 - lambda));
+        return crossEntropy(logits, labels, null).mul((float) lambda)
+                .add(crossEntropy(logits, partnerLabels, null).mul((float) (1 - lambda)));
     }
 
     /**
@@ -53,7 +53,7 @@ public final class Losses {
         int b = partner.length;
         NDArray z = l2normalise(clean.stopGradient());
         NDArray p = l2normalise(projectedMixed);
-        NDArray logits = p.matMul(z.transpose()).div(tau);
+        NDArray logits = p.matMul(z.transpose()).div((float) tau);
         float[] target = new float[b * b];
         for (int i = 0; i < b; i++) {
             target[i * b + i] += (float) lambda;

@@ -66,7 +66,7 @@ public final class TrainingRun {
         try (NDManager manager = NDManager.newBaseManager(device)) {
             AstModel model = new AstModel(config.model());
             model.initialize(manager, DataType.FLOAT32, model.inputShape(config.batchSize()));
-            model.getParameters().values().forEach(p -> p.getArray().setRequiresGradient(true));
+            Checkpoints.enableGradients(model);
             AdamL2 optimizer = new AdamL2(model.getParameters(), manager, config.weightDecay(), config.averaging());
             Checkpoints checkpoints = new Checkpoints(out);
             List<EpochRecord> history = new ArrayList<>();
@@ -172,7 +172,7 @@ public final class TrainingRun {
                 MixPlan plan = Mixing.patchMix(model.config(), b, random);
                 NDArray mixed = model.project(ps, model.features(ps, x, plan, true), true);
                 NDArray cl = Losses.patchMixContrastive(mixed, clean, plan.partner(), plan.lambda(), config.tau());
-                return ce.add(cl.mul(config.alpha()));
+                return ce.add(cl.mul((float) config.alpha()));
             }
             default -> throw new IllegalStateException(method.toString());
         }
