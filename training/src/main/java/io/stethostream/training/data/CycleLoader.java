@@ -110,6 +110,13 @@ public final class CycleLoader {
             return m;
         }
 
+        /** Recordings left out whole, counted per reason (reasons with none are absent). */
+        public Map<SkipReason, Integer> skippedRecordings() {
+            Map<SkipReason, Integer> m = new EnumMap<>(SkipReason.class);
+            skipped.stream().filter(s -> s.index() < 0).forEach(s -> m.merge(s.reason(), 1, Integer::sum));
+            return m;
+        }
+
         /** Bytes held by the cycles' samples (4 per float, array headers not counted). */
         public long sampleBytes() {
             long n = 0;
@@ -173,9 +180,9 @@ public final class CycleLoader {
             pool.shutdownNow();
         }
         Splits splits = new Splits(train, test, skipped);
-        LOG.info("{}: {} recordings decoded, {} train and {} test cycles ({} MB of samples); skipped cycles {}",
-                choice.label(), jobs.size(), train.size(), test.size(), splits.sampleBytes() >> 20,
-                splits.skippedCycles());
+        LOG.info("{}: {} recordings decoded, {} train and {} test cycles ({} MB of samples); skipped: recordings {},"
+                        + " cycles {}", choice.label(), jobs.size(), train.size(), test.size(),
+                splits.sampleBytes() >> 20, splits.skippedRecordings(), splits.skippedCycles());
         return splits;
     }
 
