@@ -17,6 +17,9 @@ public final class Resampling {
     public static final int MIN_RATE = 4_000;
     public static final int MAX_RATE = 48_000;
 
+    private static final java.util.concurrent.ConcurrentHashMap<Long, Resampler> PROTOTYPES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private Resampling() {
     }
 
@@ -41,7 +44,9 @@ public final class Resampling {
             return new float[0];
         }
         double factor = toRate / (double) fromRate;
-        Resampler resampler = new Resampler(true, factor, factor);
+        // Building the filter table costs ~18 ms; a copy of a cached prototype shares it and starts with fresh state.
+        Resampler resampler = new Resampler(PROTOTYPES.computeIfAbsent(((long) fromRate << 32) | toRate,
+                k -> new Resampler(true, factor, factor)));
         float[] out = new float[expected + 64];
         Resampler.Result r = resampler.process(factor, samples, 0, samples.length, true, out, 0, out.length);
         if (r.inputSamplesConsumed != samples.length || r.outputSamplesGenerated < expected - 1) {

@@ -1,0 +1,120 @@
+package io.stethostream.training.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import io.stethostream.training.model.AstConfig;
+import io.stethostream.training.model.AstModel;
+import io.stethostream.training.model.MixPlan;
+import io.stethostream.training.train.AdamL2;
+import io.stethostream.training.train.Checkpoints;
+import io.stethostream.training.train.Losses;
+import io.stethostream.training.train.Mixing;
+import io.stethostream.training.train.TorchSetup;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Times one training step of the DJL model exactly as {@code TrainingRun} takes it (forward(s), loss, backward, Adam
+ * with L2 and post-step averaging) on a fixed random batch, like training/src/test/python/bench_step_torch.py does for
+ * PyTorch. Usage (scripts/bench-training runs both):
+ * {@code TrainStepBenchmark [--dim 192] [--depth 4] [--heads 3] [--stride 10] [--frames 798] [--batch 8]
+ * [--steps 10] [--warmup 2] [--threads 0] [--method patchmix-cl|ce]}
+ */
+public final class TrainStepBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        int dim = 192, depth = 4, heads = 3, stride = 10, frames = 798, batch = 8, steps = 10, warmup = 2;
+        int threads = 0;
+        String method = "patchmix-cl";
+        for (int i = 0; i < args.length; i += 2) {
+            String v = args[i + 1];
+            switch (args[i]) {
+                case "--dim" -> dim = Integer.parseInt(v);
+                case "--depth" -> depth = Integer.parseInt(v);
+                case "--heads" -> heads = Integer.parseInt(v);
+                case "--stride" -> stride = Integer.parseInt(v);
+                case "--frames" -> frames = Integer.parseInt(v);
+                case "--batch" -> batch = Integer.parseInt(v);
+                case "--steps" -> steps = Integer.parseInt(v);
+                case "--warmup" -> warmup = Integer.parseInt(v);
+                case "--threads" -> threads = Integer.parseInt(v);
+                case "--method" -> method = v;
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        String device = TorchSetup.configure(threads);
+        AstConfig cfg = new AstConfig("custom", dim, depth, heads, stride, 128, frames, 4);
+        Engine.getInstance().setRandomSeed(0);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            AstModel model = new AstModel(cfg);
+            model.initialize(manager, DataType.FLOAT32, model.inputShape(batch));
+            Checkpoints.enableGradients(model);
+            long params = model.getParameters().values().stream().filter(p -> p.requiresGradient())
+                    .mapToLong(p -> p.getArray().size()).sum();
+            AdamL2 adam = new AdamL2(model.getParameters(), manager, 1e-6, 0.5);
+            ParameterStore ps = new ParameterStore(manager, false);
+            NDArray x = manager.randomNormal(model.inputShape(batch));
+            int[] labels = new int[batch];
+            for (int i = 0; i < batch; i++) {
+                labels[i] = i % 4;
+            }
+            Random random = new Random(0);
+            double[] times = new double[steps];
+            double first = 0;
+            double last = 0;
+            for (int s = 0; s < warmup + steps; s++) {
+                long t0 = System.nanoTime();
+                double loss;
+                try (NDManager step = manager.newSubManager()) {
+                    NDArray in = x.duplicate();
+                    in.attach(step);
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray clean = model.features(ps, in, null, true);
+                        NDArray l = Losses.crossEntropy(model.logits(ps, clean, true), labels, null);
+                        if (method.equals("patchmix-cl")) {
+                            MixPlan plan = Mixing.patchMix(cfg, batch, random);
+                            NDArray mixed = model.project(ps, model.features(ps, in, plan, true), true);
+                            l = l.add(Losses.patchMixContrastive(mixed, clean, plan.partner(), plan.lambda(), 0.06));
+                        }
+                        loss = l.getFloat();
+                        gc.backward(l);
+                    }
+                    adam.step(5e-5);
+                }
+                double sec = (System.nanoTime() - t0) / 1e9;
+                if (s == 0) {
+                    first = loss;
+                }
+                last = loss;
+                if (s >= warmup) {
+                    times[s - warmup] = sec;
+                }
+            }
+            Arrays.sort(times);
+            double median = times[steps / 2];
+            System.out.printf(Locale.ROOT, "DJL %s step: D=%d depth=%d heads=%d stride=%d tokens=%d batch=%d, %d "
+                            + "trainable parameters, %s%n", method, dim, depth, heads, stride, cfg.patches() + 2, batch,
+                    params, device);
+            System.out.printf(Locale.ROOT, "  median %.3f s/step (min %.3f, max %.3f over %d steps), %.2f samples/s,"
+                            + " peak RSS %d MB, loss %.4f -> %.4f%n", median, times[0], times[steps - 1], steps,
+                    batch / median, peakRssMb(), first, last);
+        }
+    }
+
+    private static long peakRssMb() throws java.io.IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+            }
+        }
+        return -1;
+    }
+}
