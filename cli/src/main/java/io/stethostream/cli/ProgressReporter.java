@@ -47,14 +47,20 @@ final class ProgressReporter implements ScanProgress, AutoCloseable {
     /** Redraws the bar in place with a carriage return, and ends the line when the bar closes. */
     static final class WriterConsumer implements ProgressBarConsumer {
         private final PrintWriter err;
+        private final int width;
 
         WriterConsumer(PrintWriter err) {
+            this(err, WIDTH);
+        }
+
+        WriterConsumer(PrintWriter err, int width) {
             this.err = err;
+            this.width = width;
         }
 
         @Override
         public int getMaxRenderedLength() {
-            return WIDTH;
+            return width;
         }
 
         @Override

@@ -237,12 +237,12 @@ public final class TrainCommand implements Callable<Integer> {
         public void onStep(int epoch, int step, int steps, double loss, double lr, double samplesPerSecond) {
             if (bar == null) {
                 bar = new ProgressBarBuilder().setTaskName("epoch " + epoch).setInitialMax(steps)
-                        .setStyle(ProgressBarStyle.ASCII).setConsumer(new ProgressReporter.WriterConsumer(err))
-                        .setUpdateIntervalMillis(500).showSpeed().build();
+                        .setStyle(ProgressBarStyle.ASCII).setConsumer(new ProgressReporter.WriterConsumer(err, 130))
+                        .setUpdateIntervalMillis(500).build();
             }
             bar.stepTo(step);
-            bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f lr %.2e %.1f samples/s", loss, lr,
-                    samplesPerSecond));
+            bar.setExtraMessage(String.format(Locale.ROOT, "step %d loss %.4f lr %.2e %.1f samples/s", step, loss,
+                    lr, samplesPerSecond));
         }
 
         @Override
