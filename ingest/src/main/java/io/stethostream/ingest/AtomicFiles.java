@@ -21,6 +21,10 @@ public final class AtomicFiles {
         Path tmp = Files.createTempFile(parent, path.getFileName().toString(), ".part");
         try {
             Files.write(tmp, bytes);
+            // createTempFile makes the file owner-only; outputs are ordinary files, readable like any other.
+            if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            }
             Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
