@@ -60,6 +60,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         TrainConfig config = TrainCommand.readConfig(checkpoint);
+        data.defaults(config.dataset(), config.icbhiRoot(), config.sprsoundRoot());
         Path params = checkpoint.resolve("model-" + weights + ".params");
         if (!Files.exists(params)) {
             throw new InvalidInputException("no " + params.getFileName() + " in " + checkpoint

@@ -132,6 +132,7 @@ public final class TrainCommand implements Callable<Integer> {
         boolean resume = output.resume != null;
         Path dir = resume ? output.resume : output.out;
         TrainConfig config = resume ? readConfig(dir) : newConfig();
+        data.defaults(config.dataset(), config.icbhiRoot(), config.sprsoundRoot());
         if (!resume && Files.exists(dir.resolve("config.json"))) {
             throw new InvalidInputException(dir + " already holds a run; use --resume " + dir + " or a new --out");
         }

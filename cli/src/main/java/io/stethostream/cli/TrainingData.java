@@ -13,8 +13,8 @@ import java.nio.file.Path;
 /** The dataset options shared by {@code train} and {@code evaluate}, and loading the cycles they name. */
 final class TrainingData {
 
-    @Option(names = "--dataset", required = true, paramLabel = "icbhi|sprsound|both",
-            description = "Which database to train or score on.")
+    @Option(names = "--dataset", paramLabel = "icbhi|sprsound|both",
+            description = "Which database to train or score on (default with --resume / --checkpoint: the run's).")
     String dataset;
 
     @Option(names = "--root", paramLabel = "DIR", description = {"The database folder (icbhi, sprsound) or, for "
@@ -28,7 +28,23 @@ final class TrainingData {
     @Option(names = "--sprsound-root", paramLabel = "DIR", description = "SPRSound folder (overrides --root).")
     Path sprsoundRoot;
 
+    /** Fills what the command line left out from a run's configuration (resume, evaluate). */
+    void defaults(String runDataset, String runIcbhiRoot, String runSprsoundRoot) {
+        if (dataset == null) {
+            dataset = runDataset;
+            if (root == null && icbhiRoot == null && runIcbhiRoot != null) {
+                icbhiRoot = Path.of(runIcbhiRoot);
+            }
+            if (root == null && sprsoundRoot == null && runSprsoundRoot != null) {
+                sprsoundRoot = Path.of(runSprsoundRoot);
+            }
+        }
+    }
+
     DatasetChoice choice() {
+        if (dataset == null) {
+            throw new InvalidInputException("--dataset is required (icbhi, sprsound or both)");
+        }
         try {
             return DatasetChoice.parse(dataset);
         } catch (IllegalArgumentException e) {
