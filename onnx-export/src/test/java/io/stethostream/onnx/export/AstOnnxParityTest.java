@@ -1,0 +1,72 @@
+package io.stethostream.onnx.export;
+
+import ai.djl.ndarray.NDManager;
+import io.stethostream.onnx.runtime.ModelMetadata;
+import io.stethostream.onnx.runtime.OnnxModel;
+import io.stethostream.onnx.runtime.Predictions;
+import io.stethostream.training.model.AstConfig;
+import io.stethostream.training.model.AstModel;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The exported graph computes what DJL computes: random small ASTs, random inputs, batch 1 and 8. */
+class AstOnnxParityTest {
+
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest(name = "D={0} depth={1} heads={2} stride={3}")
+    @CsvSource({"32, 2, 2, 16", "64, 1, 4, 10"})
+    void logitsAndEmbeddingMatchDjl(int dim, int depth, int heads, int stride) throws Exception {
+        AstConfig cfg = TestModels.config(dim, depth, heads, stride);
+        Path file = tmp.resolve("model.onnx");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            AstModel model = TestModels.randomModel(manager, cfg, 7);
+            AstOnnxExporter.export(model, TestModels.SPEC, TestModels.description(), true, file);
+            try (OnnxModel onnx = OnnxModel.open(file, new OnnxModel.Options(2, OnnxModel.Device.CPU))) {
+                for (int b : new int[] {1, 8}) {
+                    float[] x = TestModels.randomInput(b, cfg, 100 + b);
+                    // The comparison means something only if the logits are not all near zero.
+                    float[] logits = TestModels.djlForward(model, x, b)[0];
+                    double spread = 0;
+                    for (float v : logits) {
+                        spread = Math.max(spread, Math.abs(v));
+                    }
+                    assertTrue(spread > 0.1, "logits too small to compare: " + spread);
+                    ParityCheck.Result r = ParityCheck.compare(model, onnx, x, b);
+                    System.out.printf("parity D=%d depth=%d stride=%d %s%n", dim, depth, stride, r);
+                    assertTrue(r.maxAbsDiff() <= ParityCheck.TOLERANCE, r.toString());
+                    assertEquals(b, r.argmaxAgreeing(), r.toString());
+                    assertTrue(r.passed());
+
+                    // Probabilities are the softmax of the logits; rows sum to 1.
+                    Predictions p = onnx.predict(x, b);
+                    for (int i = 0; i < b; i++) {
+                        double sum = 0;
+                        for (float v : p.probabilities()[i]) {
+                            sum += v;
+                        }
+                        assertEquals(1.0, sum, 1e-5);
+                    }
+                }
+            }
+            // The embedding output is the pooled feature.
+            float[] x = TestModels.randomInput(2, cfg, 5);
+            float[] pooled = TestModels.djlForward(model, x, 2)[1];
+            float[] embedding = EmbeddingProbe.embedding(file, x, 2, cfg);
+            assertEquals(pooled.length, embedding.length);
+            double max = 0;
+            for (int i = 0; i < pooled.length; i++) {
+                max = Math.max(max, Math.abs(pooled[i] - embedding[i]));
+            }
+            assertTrue(max <= 1e-4, "embedding max |diff| " + max);
+            assertEquals(ModelMetadata.EMBEDDING, "embedding");
+        }
+    }
+}
