@@ -15,20 +15,20 @@ import io.stethostream.training.train.TrainConfig;
 import java.util.Random;
 
 /** Small AST models with non-trivial random weights, and their DJL forward pass. */
-final class TestModels {
+public final class TestModels {
 
     /** 2 s windows: 198 frames. */
-    static final FeatureSpec SPEC = FeatureSpec.PATCH_MIX.withWindowSeconds(2.0);
+    public static final FeatureSpec SPEC = FeatureSpec.PATCH_MIX.withWindowSeconds(2.0);
 
 
     private TestModels() {
     }
 
-    static AstConfig config(int dim, int depth, int heads, int stride) {
+    public static AstConfig config(int dim, int depth, int heads, int stride) {
         return new AstConfig("custom", dim, depth, heads, stride, 128, SPEC.targetFrames(), 4);
     }
 
-    static TrainConfig trainConfig(AstConfig model) {
+    public static TrainConfig trainConfig(AstConfig model) {
         return new TrainConfig("icbhi", "/data/icbhi", null, model, SPEC.windowSeconds(), "ce", 3, 8, 1e-4, 1e-6,
                 1e-4, 0.0, 0.06, 1.0, 1.0, false, 0.1, 42L, 2);
     }
@@ -37,7 +37,7 @@ final class TestModels {
      * A model initialised as training does, then every parameter moved by Gaussian noise (std 0.1) so that norms,
      * biases and the head all take part in the comparison (fresh biases are 0 and norms 1).
      */
-    static AstModel randomModel(NDManager manager, AstConfig cfg, long seed) {
+    public static AstModel randomModel(NDManager manager, AstConfig cfg, long seed) {
         AstModel model = new AstModel(cfg);
         model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
         Random r = new Random(seed);
@@ -52,7 +52,7 @@ final class TestModels {
         return model;
     }
 
-    static float[] randomInput(int batch, AstConfig cfg, long seed) {
+    public static float[] randomInput(int batch, AstConfig cfg, long seed) {
         Random r = new Random(seed);
         float[] x = new float[batch * cfg.frames() * cfg.melBins()];
         for (int i = 0; i < x.length; i++) {
@@ -62,7 +62,7 @@ final class TestModels {
     }
 
     /** DJL's [logits, pooled] for a batch, as flat arrays. */
-    static float[][] djlForward(AstModel model, float[] input, int batch) {
+    public static float[][] djlForward(AstModel model, float[] input, int batch) {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.create(input, model.inputShape(batch));
             NDList out = model.forward(new ParameterStore(m, false), new NDList(x), false);
@@ -70,7 +70,7 @@ final class TestModels {
         }
     }
 
-    static AstOnnxExporter.Description description() {
+    public static AstOnnxExporter.Description description() {
         return new AstOnnxExporter.Description("test-ast", "0.0.1-test", "random weights (test)",
                 "none: randomly initialised", null, null, null);
     }
