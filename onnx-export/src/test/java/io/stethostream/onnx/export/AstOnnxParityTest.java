@@ -21,6 +21,19 @@ class AstOnnxParityTest {
     @TempDir
     Path tmp;
 
+    /**
+     * With {@code -Dstethostream.onnx.keep=DIR}, the exported files are copied there for
+     * {@code src/test/python/check_model.py} (onnx.checker), which has no Java to export with.
+     */
+    private static void keepForChecker(Path file, String tag) throws java.io.IOException {
+        String keep = System.getProperty("stethostream.onnx.keep");
+        if (keep != null && !keep.isBlank()) {
+            Path dir = java.nio.file.Files.createDirectories(Path.of(keep));
+            java.nio.file.Files.copy(file, dir.resolve("parity-" + tag + ".onnx"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
     @ParameterizedTest(name = "D={0} depth={1} heads={2} stride={3}")
     @CsvSource({"32, 2, 2, 16", "64, 1, 4, 10"})
     void logitsAndEmbeddingMatchDjl(int dim, int depth, int heads, int stride) throws Exception {
@@ -29,6 +42,7 @@ class AstOnnxParityTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             AstModel model = TestModels.randomModel(manager, cfg, 7);
             AstOnnxExporter.export(model, TestModels.SPEC, TestModels.description(), true, file);
+            keepForChecker(file, "D" + dim + "-s" + stride);
             try (OnnxModel onnx = OnnxModel.open(file, new OnnxModel.Options(2, OnnxModel.Device.CPU))) {
                 for (int b : new int[] {1, 8}) {
                     float[] x = TestModels.randomInput(b, cfg, 100 + b);
