@@ -15,6 +15,7 @@ import java.io.PrintWriter;
                 DatasetCommand.class,
                 SynthCommand.class,
                 TrainCommand.class,
+                ExportCommand.class,
                 EvaluateCommand.class,
                 CommandLine.HelpCommand.class
         })

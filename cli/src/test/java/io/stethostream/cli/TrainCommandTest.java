@@ -81,6 +81,15 @@ class TrainCommandTest {
         assertTrue(scores.get("cycles").asLong() > 0);
         assertTrue(scores.has("specificity") && scores.has("score") && scores.has("confusion"));
 
+        Path onnx = dir.resolve("model.onnx");
+        Result export = run("export", "--checkpoint", out.toString(), "--weights", "last", "--out", onnx.toString(),
+                "--verify");
+        assertEquals(0, export.code(), export.err());
+        assertTrue(Files.size(onnx) > 10_000 && export.out().contains("verify:"), export.out());
+        assertEquals(ExitCodes.BAD_INPUT, run("export", "--checkpoint", dir.resolve("none").toString(), "--out",
+                dir.resolve("bad.onnx").toString()).code());
+        assertTrue(Files.notExists(dir.resolve("bad.onnx")));
+
         // The run already exists: a second train into it is refused; --resume with nothing left to do is fine.
         assertEquals(ExitCodes.BAD_INPUT, run(trainArgs(out, 2)).code());
         Result resumed = run("train", "--resume", out.toString()); // dataset and roots come from config.json

@@ -103,10 +103,20 @@ public final class Checkpoints {
 
     /** Loads weights into an initialised model of the same configuration; a mismatch is an IOException. */
     public static void loadParams(AstModel model, NDManager manager, Path file) throws IOException {
+        // DJL loads tensors of the wrong shape without complaint (D=64 weights into a D=32 model): compare shapes.
+        java.util.Map<String, ai.djl.ndarray.types.Shape> expected = new java.util.LinkedHashMap<>();
+        model.getParameters().forEach(p -> expected.put(p.getKey(), p.getValue().getArray().getShape()));
         try (InputStream raw = Files.newInputStream(file); DataInputStream in = new DataInputStream(raw)) {
             model.loadParameters(manager, in);
         } catch (MalformedModelException | IllegalArgumentException e) {
             throw new IOException(file + ": weights do not fit this model (" + e.getMessage() + ")", e);
+        }
+        for (var p : model.getParameters()) {
+            ai.djl.ndarray.types.Shape got = p.getValue().getArray().getShape();
+            if (!got.equals(expected.get(p.getKey()))) {
+                throw new IOException(file + ": weights do not fit this model: " + p.getKey() + " has shape " + got
+                        + ", the model needs " + expected.get(p.getKey()));
+            }
         }
         enableGradients(model);
     }

@@ -109,6 +109,23 @@ class TrainingRunTest {
                 Files.readAllBytes(part.resolve("model-last.params")), "same weights after resuming");
     }
 
+    @Test
+    void weightsOfAnotherWidthAreRefused(@TempDir Path dir) throws IOException {
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            io.stethostream.training.model.AstModel wide = new io.stethostream.training.model.AstModel(
+                    new AstConfig("custom", 64, 1, 2, 16, 128, 198, 4));
+            wide.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, wide.inputShape(1));
+            Path file = dir.resolve("wide.params");
+            Checkpoints.writeParams(wide, file);
+            io.stethostream.training.model.AstModel narrow = new io.stethostream.training.model.AstModel(
+                    new AstConfig("custom", 32, 1, 2, 16, 128, 198, 4));
+            narrow.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, narrow.inputShape(1));
+            IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                    () -> Checkpoints.loadParams(narrow, m, file));
+            assertTrue(e.getMessage().contains("wide.params") && e.getMessage().contains("shape"), e.getMessage());
+        }
+    }
+
     private static void deleteTree(Path p) throws IOException {
         try (var s = Files.walk(p)) {
             for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {

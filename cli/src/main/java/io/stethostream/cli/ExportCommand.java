@@ -1,0 +1,101 @@
+package io.stethostream.cli;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import io.stethostream.onnx.export.AstOnnxExporter;
+import io.stethostream.onnx.export.ParityCheck;
+import io.stethostream.onnx.export.UnconvertibleCheckpointException;
+import io.stethostream.onnx.runtime.OnnxModel;
+import io.stethostream.training.model.AstModel;
+import io.stethostream.training.train.Checkpoints;
+import io.stethostream.training.train.TorchSetup;
+import io.stethostream.training.train.TrainConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.Callable;
+
+/** {@code stethostream export --checkpoint DIR --out model.onnx [--verify]}: a training run to a self-describing ONNX. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = {"Export a training run's weights as an ONNX model (opset 17, dynamic batch) whose metadata",
+                "carries the feature spec, labels, training data and method, metrics and weight hashes."})
+public final class ExportCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "A training run folder.")
+    Path checkpoint;
+
+    @Option(names = "--weights", defaultValue = "best-val", paramLabel = "best-val|best-test|last",
+            description = "Which weights of the run. Default: ${DEFAULT-VALUE}.")
+    String weights;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The .onnx file to write.")
+    Path out;
+
+    @Option(names = "--name", description = "Model name (default: stethostream-ast-PRESET).")
+    String name;
+
+    @Option(names = "--model-version", description = "Model version (default: the run folder's name).")
+    String version;
+
+    @Option(names = "--embedding", description = "Also output the pooled embedding.")
+    boolean embedding;
+
+    @Option(names = "--verify", description = "Run random windows through DJL and ONNX Runtime (batch 1 and 8): "
+            + "logits must agree to 1e-4 and classes on every window.")
+    boolean verify;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        Path params = checkpoint.resolve("model-" + weights + ".params");
+        AstOnnxExporter.Result result;
+        try {
+            result = AstOnnxExporter.exportRun(checkpoint, params, out(), name, version, embedding);
+        } catch (UnconvertibleCheckpointException e) {
+            throw new InvalidInputException(e.getMessage(), e);
+        }
+        out.printf(Locale.ROOT, "wrote %s (%.1f MB): %s %s%n", result.file(), result.bytes() / 1e6,
+                result.metadata().modelName(), result.metadata().modelVersion());
+        if (verify) {
+            TrainConfig config = TrainCommand.readConfig(checkpoint);
+            TorchSetup.configure(config.threads());
+            try (NDManager manager = NDManager.newBaseManager(); OnnxModel onnx = OnnxModel.open(result.file())) {
+                AstModel model = new AstModel(config.model());
+                model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
+                Checkpoints.loadParams(model, manager, params);
+                Random random = new Random(1);
+                boolean ok = true;
+                for (int b : new int[] {1, 8}) {
+                    float[] windows = new float[b * onnx.windowSize()];
+                    for (int i = 0; i < windows.length; i++) {
+                        windows[i] = (float) random.nextGaussian();
+                    }
+                    ParityCheck.Result r = ParityCheck.compare(model, onnx, windows, b);
+                    out.println("verify: " + r);
+                    ok &= r.passed();
+                }
+                if (!ok) {
+                    Files.deleteIfExists(result.file());
+                    throw new IllegalStateException("ONNX model disagrees with DJL; " + result.file() + " removed");
+                }
+            }
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private Path out() {
+        return out;
+    }
+}
