@@ -70,9 +70,15 @@ public final class AdamL2 {
                 v.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
                 // update = lr * (m / bc1) / (sqrt(v / bc2) + eps), then w_new = w - update;
                 // averaging: w = a w + (1 - a) w_new = w - (1 - a) update.
-                NDArray update = m.div((float) bc1).div(v.div((float) bc2).sqrt().add((float) eps))
-                        .mul((float) (lr * (1 - averaging)));
+                // Every temporary goes to the scratch manager: results of m and v would otherwise belong to the
+                // model's manager and pile up at every step (22 GB after 19 epochs before this was fixed).
+                NDArray scaled = v.div((float) bc2);
+                scaled.attach(scratch);
+                NDArray denom = scaled.sqrt(); // belongs to scratch, like its operand
+                denom.addi((float) eps);
+                NDArray update = m.div((float) bc1);
                 update.attach(scratch);
+                update.divi(denom).muli((float) (lr * (1 - averaging)));
                 w.subi(update);
                 grad.subi(grad); // DJL's PyTorch engine never zeroes gradients by itself
             }

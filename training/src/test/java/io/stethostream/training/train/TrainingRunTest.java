@@ -110,6 +110,34 @@ class TrainingRunTest {
     }
 
     @Test
+    void trainingStepsLeaveNoArraysBehindInTheModelsManager() {
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            var model = new io.stethostream.training.model.AstModel(new AstConfig("custom", 32, 1, 2, 16, 128, 198, 4));
+            model.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, model.inputShape(4));
+            Checkpoints.enableGradients(model);
+            AdamL2 adam = new AdamL2(model.getParameters(), m, 1e-6, 0.5);
+            var ps = new ai.djl.training.ParameterStore(m, false);
+            java.util.Random random = new java.util.Random(1);
+            int[] counts = new int[4];
+            for (int s = 0; s < 4; s++) {
+                try (ai.djl.ndarray.NDManager step = m.newSubManager()) {
+                    var x = step.randomNormal(model.inputShape(4));
+                    try (var gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                        var clean = model.features(ps, x, null, true);
+                        var plan = Mixing.patchMix(model.config(), 4, random);
+                        var mixed = model.project(ps, model.features(ps, x, plan, true), true);
+                        gc.backward(Losses.crossEntropy(model.logits(ps, clean, true), new int[] {0, 1, 2, 3}, null)
+                                .add(Losses.patchMixContrastive(mixed, clean, plan.partner(), plan.lambda(), 0.06)));
+                    }
+                    adam.step(1e-3);
+                }
+                counts[s] = m.getManagedArrays().size();
+            }
+            assertEquals(counts[1], counts[3], "arrays held by the model's manager after steps 2 and 4");
+        }
+    }
+
+    @Test
     void weightsOfAnotherWidthAreRefused(@TempDir Path dir) throws IOException {
         try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
             io.stethostream.training.model.AstModel wide = new io.stethostream.training.model.AstModel(
