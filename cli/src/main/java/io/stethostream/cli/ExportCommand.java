@@ -57,15 +57,15 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter console = spec.commandLine().getOut();
         Path params = checkpoint.resolve("model-" + weights + ".params");
         AstOnnxExporter.Result result;
         try {
-            result = AstOnnxExporter.exportRun(checkpoint, params, out(), name, version, embedding);
+            result = AstOnnxExporter.exportRun(checkpoint, params, out, name, version, embedding);
         } catch (UnconvertibleCheckpointException e) {
             throw new InvalidInputException(e.getMessage(), e);
         }
-        out.printf(Locale.ROOT, "wrote %s (%.1f MB): %s %s%n", result.file(), result.bytes() / 1e6,
+        console.printf(Locale.ROOT, "wrote %s (%.1f MB): %s %s%n", result.file(), result.bytes() / 1e6,
                 result.metadata().modelName(), result.metadata().modelVersion());
         if (verify) {
             TrainConfig config = TrainCommand.readConfig(checkpoint);
@@ -82,7 +82,7 @@ public final class ExportCommand implements Callable<Integer> {
                         windows[i] = (float) random.nextGaussian();
                     }
                     ParityCheck.Result r = ParityCheck.compare(model, onnx, windows, b);
-                    out.println("verify: " + r);
+                    console.println("verify: " + r);
                     ok &= r.passed();
                 }
                 if (!ok) {
@@ -91,11 +91,7 @@ public final class ExportCommand implements Callable<Integer> {
                 }
             }
         }
-        out.flush();
+        console.flush();
         return ExitCodes.OK;
-    }
-
-    private Path out() {
-        return out;
     }
 }

@@ -3,6 +3,9 @@ package io.stethostream.training.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import io.stethostream.training.model.AstModel;
+import io.stethostream.training.model.MixPlan;
 
 /** The losses of the methods, on DJL arrays (autograd-friendly, no in-place operations). */
 public final class Losses {
@@ -61,6 +64,19 @@ public final class Losses {
         }
         NDArray t = m.create(target, new Shape(b, b));
         return logits.logSoftmax(1).mul(t).sum(new int[] {1}).neg().mean();
+    }
+
+    /**
+     * The paper's objective for one batch (spec section 5): a clean forward pass with unweighted CE, a second pass on
+     * the Patch-Mixed patches through the projector, and {@code CE + alpha * L_CL}.
+     */
+    public static NDArray patchMixClObjective(AstModel model, ParameterStore ps, NDArray x, int[] labels,
+                                              MixPlan plan, double tau, double alpha) {
+        NDArray clean = model.features(ps, x, null, true);
+        NDArray ce = crossEntropy(model.logits(ps, clean, true), labels, null);
+        NDArray mixed = model.project(ps, model.features(ps, x, plan, true), true);
+        NDArray cl = patchMixContrastive(mixed, clean, plan.partner(), plan.lambda(), tau);
+        return ce.add(cl.mul((float) alpha));
     }
 
     private static NDArray l2normalise(NDArray x) {

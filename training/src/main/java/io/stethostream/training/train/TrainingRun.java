@@ -167,12 +167,8 @@ public final class TrainingRun {
                 return Losses.mixedCrossEntropy(logits, labels, plan.partner(), plan.lambda());
             }
             case PATCHMIX_CL -> {
-                NDArray clean = model.features(ps, x, null, true);
-                NDArray ce = Losses.crossEntropy(model.logits(ps, clean, true), labels, null);
                 MixPlan plan = Mixing.patchMix(model.config(), b, random);
-                NDArray mixed = model.project(ps, model.features(ps, x, plan, true), true);
-                NDArray cl = Losses.patchMixContrastive(mixed, clean, plan.partner(), plan.lambda(), config.tau());
-                return ce.add(cl.mul((float) config.alpha()));
+                return Losses.patchMixClObjective(model, ps, x, labels, plan, config.tau(), config.alpha());
             }
             default -> throw new IllegalStateException(method.toString());
         }

@@ -8,7 +8,6 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.stethostream.training.model.AstConfig;
 import io.stethostream.training.model.AstModel;
-import io.stethostream.training.model.MixPlan;
 import io.stethostream.training.train.AdamL2;
 import io.stethostream.training.train.Checkpoints;
 import io.stethostream.training.train.Losses;
@@ -77,13 +76,11 @@ public final class TrainStepBenchmark {
                     NDArray in = x.duplicate();
                     in.attach(step);
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        NDArray clean = model.features(ps, in, null, true);
-                        NDArray l = Losses.crossEntropy(model.logits(ps, clean, true), labels, null);
-                        if (method.equals("patchmix-cl")) {
-                            MixPlan plan = Mixing.patchMix(cfg, batch, random);
-                            NDArray mixed = model.project(ps, model.features(ps, in, plan, true), true);
-                            l = l.add(Losses.patchMixContrastive(mixed, clean, plan.partner(), plan.lambda(), 0.06));
-                        }
+                        NDArray l = method.equals("patchmix-cl")
+                                ? Losses.patchMixClObjective(model, ps, in, labels,
+                                        Mixing.patchMix(cfg, batch, random), 0.06, 1.0)
+                                : Losses.crossEntropy(model.logits(ps, model.features(ps, in, null, true), true),
+                                        labels, null);
                         loss = l.getFloat();
                         gc.backward(l);
                     }
