@@ -5,7 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import io.stethostream.onnx.export.AstOnnxExporter;
 import io.stethostream.onnx.export.ParityCheck;
 import io.stethostream.onnx.export.UnconvertibleCheckpointException;
-import io.stethostream.onnx.runtime.OnnxModel;
+import io.stethostream.runtime.OnnxModel;
 import io.stethostream.training.model.AstModel;
 import io.stethostream.training.train.Checkpoints;
 import io.stethostream.training.train.TorchSetup;

@@ -1,7 +1,7 @@
 package io.stethostream.onnx.export;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
-import io.stethostream.onnx.runtime.ModelMetadata;
+import io.stethostream.runtime.ModelMetadata;
 import io.stethostream.training.model.AstConfig;
 
 import static io.stethostream.onnx.export.GraphBuilder.attr;

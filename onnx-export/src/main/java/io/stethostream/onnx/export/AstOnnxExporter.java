@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stethostream.ingest.AtomicFiles;
 import io.stethostream.ingest.dataset.RespiratoryClass;
 import io.stethostream.ingest.features.FeatureSpec;
-import io.stethostream.onnx.runtime.ModelMetadata;
+import io.stethostream.runtime.ModelMetadata;
 import io.stethostream.training.model.AstConfig;
 import io.stethostream.training.model.AstModel;
 

@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
-import io.stethostream.onnx.runtime.OnnxModel;
-import io.stethostream.onnx.runtime.Predictions;
+import io.stethostream.runtime.OnnxModel;
+import io.stethostream.runtime.Predictions;
 import io.stethostream.training.model.AstModel;
 
 /**

@@ -1,9 +1,9 @@
 package io.stethostream.onnx.export;
 
 import ai.djl.ndarray.NDManager;
-import io.stethostream.onnx.runtime.ModelMetadata;
-import io.stethostream.onnx.runtime.OnnxModel;
-import io.stethostream.onnx.runtime.Predictions;
+import io.stethostream.runtime.ModelMetadata;
+import io.stethostream.runtime.OnnxModel;
+import io.stethostream.runtime.Predictions;
 import io.stethostream.training.model.AstConfig;
 import io.stethostream.training.model.AstModel;
 import org.junit.jupiter.api.io.TempDir;

@@ -3,7 +3,7 @@ package io.stethostream.onnx.export;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import io.stethostream.onnx.runtime.ModelMetadata;
+import io.stethostream.runtime.ModelMetadata;
 import io.stethostream.training.model.AstConfig;
 
 import java.nio.FloatBuffer;

@@ -1,4 +1,4 @@
-package io.stethostream.onnx.runtime;
+package io.stethostream.runtime;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.stethostream.onnx.runtime;
+package io.stethostream.runtime;
 
 import ai.djl.ndarray.NDManager;
 import ai.onnx.proto.OnnxMl.ModelProto;

@@ -1,4 +1,4 @@
-package io.stethostream.onnx.runtime;
+package io.stethostream.runtime;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;

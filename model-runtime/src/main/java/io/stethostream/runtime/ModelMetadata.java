@@ -1,4 +1,4 @@
-package io.stethostream.onnx.runtime;
+package io.stethostream.runtime;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
