@@ -13,6 +13,11 @@ import io.stethostream.training.train.Checkpoints;
 import io.stethostream.training.train.Evaluator;
 import io.stethostream.training.train.TorchSetup;
 import io.stethostream.training.train.TrainConfig;
+import io.stethostream.runtime.ModelMetadata;
+import io.stethostream.runtime.OnnxModel;
+import io.stethostream.runtime.Predictions;
+import io.stethostream.training.eval.ConfusionMatrix;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,10 +34,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code stethostream evaluate --checkpoint DIR}: scores a trained run's weights on a split of a dataset. */
+/**
+ * {@code stethostream evaluate (--checkpoint DIR | --model FILE)}: scores a training run's weights with DJL, or an
+ * exported ONNX model with ONNX Runtime, on a split of a dataset. Both paths use the same cycles, the same feature code
+ * and the same scoring, so the same model prints the same metrics either way.
+ */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Score a trained model (a training run folder) on a split: Sp, Se, Score, 2-class view, "
-                + "per-class recall, confusion matrix.")
+        description = "Score a trained model (a training run folder, or an exported .onnx file) on a split: Sp, Se, "
+                + "Score, 2-class view, per-class recall, confusion matrix.")
 public final class EvaluateCommand implements Callable<Integer> {
 
     @Spec
@@ -41,8 +50,18 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     TrainingData data;
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "A training run folder.")
-    Path checkpoint;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    /** Exactly one model source. */
+    static final class Source {
+        @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "A training run folder.")
+        Path checkpoint;
+
+        @Option(names = "--model", required = true, paramLabel = "FILE",
+                description = "An exported .onnx model (its metadata names the run's dataset, seed and split).")
+        Path model;
+    }
 
     @Option(names = "--weights", defaultValue = "best-val", paramLabel = "best-val|best-test|last",
             description = "Which weights of the run: the honest protocol's epoch (default), the paper protocol's, "
@@ -56,48 +75,121 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the scores as JSON.")
     boolean json;
 
+    @Option(names = "--threads", defaultValue = "0", description = "Threads for ONNX Runtime or PyTorch (0 = all cores).")
+    int threads;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        TrainConfig config = TrainCommand.readConfig(checkpoint);
-        data.defaults(config.dataset(), config.icbhiRoot(), config.sprsoundRoot());
-        Path params = checkpoint.resolve("model-" + weights + ".params");
-        if (!Files.exists(params)) {
-            throw new InvalidInputException("no " + params.getFileName() + " in " + checkpoint
-                    + " (choose --weights best-val, best-test or last)");
+        boolean onnx = source.model != null;
+        OnnxModel onnxModel = onnx ? ModelFiles.open(source.model, threads) : null;
+        try {
+            TrainConfig config = onnx ? configOf(onnxModel) : TrainCommand.readConfig(source.checkpoint);
+            Path params = null;
+            if (!onnx) {
+                params = source.checkpoint.resolve("model-" + weights + ".params");
+                if (!Files.exists(params)) {
+                    throw new InvalidInputException("no " + params.getFileName() + " in " + source.checkpoint
+                            + " (choose --weights best-val, best-test or last)");
+                }
+            }
+            data.defaults(config.dataset(), config.icbhiRoot(), config.sprsoundRoot());
+            FeatureSpec featureSpec = onnx ? onnxModel.featureSpec()
+                    : FeatureSpec.PATCH_MIX.withWindowSeconds(config.windowSeconds());
+            List<LabelledCycle> cycles = cycles(featureSpec, config);
+            BatchAssembler assembler = new BatchAssembler(featureSpec);
+            String device;
+            IcbhiScores scores;
+            if (onnx) {
+                device = onnxModel.device();
+                scores = IcbhiScores.of(scoreOnnx(onnxModel, assembler, cycles));
+            } else {
+                device = TorchSetup.configure(threads > 0 ? threads : config.threads());
+                scores = IcbhiScores.of(scoreDjl(config, params, assembler, cycles));
+            }
+            String what = onnx ? source.model.toString() : source.checkpoint + " " + weights;
+            if (json) {
+                Map<String, Object> result = new LinkedHashMap<>();
+                if (onnx) {
+                    result.put("model", source.model.toString());
+                    result.put("model_version", onnxModel.metadata().modelVersion());
+                } else {
+                    result.put("checkpoint", source.checkpoint.toString());
+                    result.put("weights", weights);
+                }
+                result.put("dataset", data.choice().label());
+                result.put("split", split);
+                result.put("scores", scores);
+                out.println(TrainCommand.JSON.writeValueAsString(result));
+            } else {
+                out.printf(Locale.ROOT, "device: %s%n%s on %s %s (%d cycles)%n%s%n", device, what,
+                        data.choice().label(), split, cycles.size(), scores.summary());
+            }
+            out.flush();
+            return ExitCodes.OK;
+        } finally {
+            if (onnxModel != null) {
+                onnxModel.close();
+            }
         }
-        String device = TorchSetup.configure(config.threads());
-        FeatureSpec featureSpec = FeatureSpec.PATCH_MIX.withWindowSeconds(config.windowSeconds());
+    }
+
+    private List<LabelledCycle> cycles(FeatureSpec featureSpec, TrainConfig config) throws IOException {
         CycleLoader.Splits splits = data.load(featureSpec, spec.commandLine().getErr());
+        if (split.equals("test")) {
+            return splits.test();
+        }
         ValidationSplit.Carved carved = ValidationSplit.carve(splits.train(), config.validationFraction(),
                 config.seed());
-        List<LabelledCycle> cycles = switch (split) {
-            case "test" -> splits.test();
+        return switch (split) {
             case "validation" -> carved.validation();
             case "train" -> carved.train();
             default -> throw new InvalidInputException("unknown --split " + split + " (test, validation, train)");
         };
-        IcbhiScores scores;
+    }
+
+    /** The training configuration an exported model carries; needed for the run's dataset and validation carve-out. */
+    private static TrainConfig configOf(OnnxModel model) {
+        String json = model.metadata().trainingConfigJson();
+        if (json == null) {
+            throw new InvalidInputException(model.file() + " carries no training configuration (metadata "
+                    + ModelMetadata.TRAINING_CONFIG + "); export it from a training run");
+        }
+        try {
+            return TrainCommand.JSON.readValue(json, TrainConfig.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new InvalidInputException(model.file() + ": unreadable " + ModelMetadata.TRAINING_CONFIG + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static ConfusionMatrix scoreDjl(TrainConfig config, Path params, BatchAssembler assembler,
+                                            List<LabelledCycle> cycles) throws IOException {
         try (NDManager manager = NDManager.newBaseManager()) {
             AstModel model = new AstModel(config.model());
             model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
             Checkpoints.loadParams(model, manager, params);
-            scores = IcbhiScores.of(new Evaluator(new BatchAssembler(featureSpec), 16)
-                    .evaluate(model, manager, cycles));
+            return new Evaluator(assembler, BATCH).evaluate(model, manager, cycles);
         }
-        if (json) {
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("checkpoint", checkpoint.toString());
-            result.put("weights", weights);
-            result.put("dataset", data.choice().label());
-            result.put("split", split);
-            result.put("scores", scores);
-            out.println(TrainCommand.JSON.writeValueAsString(result));
-        } else {
-            out.printf(Locale.ROOT, "device: %s%n%s %s on %s %s (%d cycles)%n%s%n", device, checkpoint, weights,
-                    data.choice().label(), split, cycles.size(), scores.summary());
-        }
-        out.flush();
-        return ExitCodes.OK;
     }
+
+    /** The ONNX twin of {@link Evaluator#evaluate}: same batches, argmax of the logits, classes matched by name. */
+    static ConfusionMatrix scoreOnnx(OnnxModel model, BatchAssembler assembler, List<LabelledCycle> cycles) {
+        List<String> labels = model.metadata().labels();
+        if (!labels.equals(ConfusionMatrix.CLASS_LABELS)) {
+            throw new InvalidInputException(model.file() + ": labels " + labels + " are not the dataset's classes "
+                    + ConfusionMatrix.CLASS_LABELS);
+        }
+        ConfusionMatrix cm = new ConfusionMatrix();
+        for (int from = 0; from < cycles.size(); from += BATCH) {
+            List<LabelledCycle> part = cycles.subList(from, Math.min(cycles.size(), from + BATCH));
+            Predictions p = model.predict(assembler.batch(part, null), part.size());
+            for (int i = 0; i < part.size(); i++) {
+                cm.add(part.get(i).label().ordinal(), p.argmax(i));
+            }
+        }
+        return cm;
+    }
+
+    private static final int BATCH = 16;
 }

@@ -17,6 +17,7 @@ import java.io.PrintWriter;
                 TrainCommand.class,
                 ExportCommand.class,
                 EvaluateCommand.class,
+                ClassifyCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Stethostream implements Runnable {

@@ -86,6 +86,44 @@ class TrainCommandTest {
                 "--verify");
         assertEquals(0, export.code(), export.err());
         assertTrue(Files.size(onnx) > 10_000 && export.out().contains("verify:"), export.out());
+        // The exported file scores exactly like the checkpoint it came from (same cycles, features, argmax).
+        Result evalOnnx = run("evaluate", "--model", onnx.toString(), "--root", icbhi.toString(), "--json");
+        assertEquals(0, evalOnnx.code(), evalOnnx.err());
+        JsonNode onnxScores = new ObjectMapper().readTree(evalOnnx.out()).get("scores");
+        assertEquals(scores, onnxScores, "ONNX and DJL scores of the same weights");
+        for (String split : new String[] {"validation", "train"}) {
+            JsonNode viaDjl = new ObjectMapper().readTree(run("evaluate", "--checkpoint", out.toString(), "--weights",
+                    "last", "--split", split, "--json").out()).get("scores");
+            JsonNode viaOnnx = new ObjectMapper().readTree(run("evaluate", "--model", onnx.toString(), "--split",
+                    split, "--json").out()).get("scores");
+            assertEquals(viaDjl, viaOnnx, split);
+        }
+
+        // classify: one JSON line per annotated cycle, probabilities that sum to one, the model's version on each.
+        Path wav = icbhi.resolve("audio_and_txt_files").resolve("107_1b1_Al_sc_Meditron.wav");
+        Result cls = run("classify", "--model", onnx.toString(), "--cycles", wav.toString());
+        assertEquals(0, cls.code(), cls.err());
+        String[] lines = cls.out().strip().split("\n");
+        assertEquals(io.stethostream.ingest.dataset.IcbhiAnnotationFile.read(
+                wav.resolveSibling("107_1b1_Al_sc_Meditron.txt")).size(), lines.length);
+        for (String line : lines) {
+            JsonNode j = new ObjectMapper().readTree(line);
+            double sum = 0;
+            for (JsonNode prob : j.get("probabilities")) {
+                sum += prob.asDouble();
+            }
+            assertEquals(1.0, sum, 1e-3, line);
+            assertEquals("run", j.get("version").asText());
+            assertTrue(j.get("probabilities").has(j.get("label").asText()), line);
+        }
+        // Sliding windows of the model's 2 s length every 1 s (--hop) over a 12 s recording: 11 windows.
+        Result windows = run("classify", "--model", onnx.toString(), "--hop", "1", wav.toString());
+        assertEquals(0, windows.code(), windows.err());
+        assertEquals(11, windows.out().strip().split("\n").length, windows.out());
+        assertEquals(ExitCodes.BAD_INPUT, run("classify", "--model", wav.toString(), wav.toString()).code());
+        assertEquals(ExitCodes.BAD_INPUT, run("classify", "--model", onnx.toString(), "--cycles",
+                dir.resolve("model.onnx").toString()).code());
+
         assertEquals(ExitCodes.BAD_INPUT, run("export", "--checkpoint", dir.resolve("none").toString(), "--out",
                 dir.resolve("bad.onnx").toString()).code());
         assertTrue(Files.notExists(dir.resolve("bad.onnx")));
