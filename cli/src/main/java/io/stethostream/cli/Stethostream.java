@@ -18,6 +18,8 @@ import java.io.PrintWriter;
                 ExportCommand.class,
                 EvaluateCommand.class,
                 ClassifyCommand.class,
+                DeployCommand.class,
+                RollbackCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Stethostream implements Runnable {
