@@ -20,7 +20,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 import java.util.concurrent.Callable;
 
 /** {@code stethostream export --checkpoint DIR --out model.onnx [--verify]}: a training run to a self-describing ONNX. */
@@ -51,9 +54,14 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--embedding", description = "Also output the pooled embedding.")
     boolean embedding;
 
-    @Option(names = "--verify", description = "Run random windows through DJL and ONNX Runtime (batch 1 and 8): "
-            + "logits must agree to 1e-4 and classes on every window.")
+    @Option(names = "--verify", description = "Run random windows (batch 1 and 8) and real windows (batch 8, from "
+            + "--verify-audio or else the run's ICBHI/SPRSound recordings when they are present) through DJL and ONNX "
+            + "Runtime: logits must agree to 1e-4 and classes on every window.")
     boolean verify;
+
+    @Option(names = "--verify-audio", paramLabel = "FILE", split = ",",
+            description = "Recordings to cut real windows from for --verify.")
+    List<Path> verifyAudio;
 
     @Override
     public Integer call() throws IOException {
@@ -85,6 +93,15 @@ public final class ExportCommand implements Callable<Integer> {
                     console.println("verify: " + r);
                     ok &= r.passed();
                 }
+                List<Path> recordings = verifyRecordings(config);
+                if (recordings.isEmpty()) {
+                    console.println("verify: no recordings found for real windows (give --verify-audio)");
+                } else {
+                    float[] real = ParityCheck.realWindows(recordings, onnx.featureSpec(), 8);
+                    ParityCheck.Result r = ParityCheck.compare(model, onnx, real, real.length / onnx.windowSize());
+                    console.println("verify (real windows from " + recordings.get(0).getFileName() + "...): " + r);
+                    ok &= r.passed();
+                }
                 if (!ok) {
                     Files.deleteIfExists(result.file());
                     throw new IllegalStateException("ONNX model disagrees with DJL; " + result.file() + " removed");
@@ -93,5 +110,28 @@ public final class ExportCommand implements Callable<Integer> {
         }
         console.flush();
         return ExitCodes.OK;
+    }
+
+    /** --verify-audio, else the first recordings of the run's dataset folders that exist here. */
+    private List<Path> verifyRecordings(TrainConfig config) throws IOException {
+        if (verifyAudio != null && !verifyAudio.isEmpty()) {
+            for (Path p : verifyAudio) {
+                if (!Files.isRegularFile(p)) {
+                    throw new InvalidInputException("--verify-audio: no such file " + p);
+                }
+            }
+            return verifyAudio;
+        }
+        List<Path> found = new ArrayList<>();
+        for (String root : new String[] {config.icbhiRoot(), config.sprsoundRoot()}) {
+            if (root == null || !Files.isDirectory(Path.of(root))) {
+                continue;
+            }
+            try (Stream<Path> s = Files.walk(Path.of(root))) {
+                s.filter(p -> p.toString().endsWith(".flac") || p.toString().endsWith(".wav")).sorted().limit(3)
+                        .forEach(found::add);
+            }
+        }
+        return found;
     }
 }
