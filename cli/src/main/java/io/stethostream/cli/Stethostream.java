@@ -20,6 +20,8 @@ import java.io.PrintWriter;
                 ClassifyCommand.class,
                 DeployCommand.class,
                 RollbackCommand.class,
+                PredictionsCommand.class,
+                AlertsCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Stethostream implements Runnable {
