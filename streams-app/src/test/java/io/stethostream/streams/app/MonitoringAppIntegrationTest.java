@@ -26,6 +26,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -90,7 +92,11 @@ class MonitoringAppIntegrationTest {
     }
 
     private MonitoringApp startApp(ModelSlot slot) throws Exception {
-        MonitoringApp app = new MonitoringApp(appConfig(), MonitoringConfig.defaults(), slot);
+        return startApp(slot, MonitoringConfig.defaults());
+    }
+
+    private MonitoringApp startApp(ModelSlot slot, MonitoringConfig config) throws Exception {
+        MonitoringApp app = new MonitoringApp(appConfig(), config, slot);
         toClose.add(app);
         app.start();
         assertTrue(app.awaitRunning(Duration.ofSeconds(60)), "not running: " + app.state());
@@ -245,12 +251,18 @@ class MonitoringAppIntegrationTest {
         assertEquals(KafkaStreams.State.NOT_RUNNING, app.state());
     }
 
-    @Test
-    void anInstanceKilledMidStreamAndRestartedLosesAndRepeatsNoPrediction() throws Exception {
+    /**
+     * Without batching, and with windows waiting up to 1.5 s for a batch: then commits (every 200 ms) store device
+     * states whose windows are computed but not yet emitted, and the restarted instance must compute them again.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {0, 1500})
+    void anInstanceKilledMidStreamAndRestartedLosesAndRepeatsNoPrediction(long batchWaitMs) throws Exception {
+        MonitoringConfig config = MonitoringConfig.defaults().withBatching(4, batchWaitMs);
         Map<String, List<AudioChunk>> audio = audio(20.5); // 7 windows per device: 0 .. 12 s
         ModelSlot slotA = new ModelSlot(TestModels.open(), "release-A");
         toClose.add(slotA);
-        MonitoringApp a = startApp(slotA);
+        MonitoringApp a = startApp(slotA, config);
         produce(records(audio, 0, 44)); // 11 s: windows at 0 and 2 s
         List<WindowPrediction> before = predictions(read(Topics.PREDICTIONS, l -> l.size() >= 6,
                 Duration.ofSeconds(60)));
@@ -269,7 +281,7 @@ class MonitoringAppIntegrationTest {
 
         ModelSlot slotB = new ModelSlot(TestModels.open(), "release-B");
         toClose.add(slotB);
-        startApp(slotB);
+        startApp(slotB, config);
         List<WindowPrediction> all = predictions(read(Topics.PREDICTIONS, l -> l.size() >= 21, Duration.ofSeconds(90)));
         // Anything late would be a duplicate: give it time to show up.
         all = predictions(read(Topics.PREDICTIONS, l -> false, Duration.ofSeconds(3)));

@@ -58,7 +58,7 @@ class MonitoringTopologyTest {
     private TestOutputTopic<String, AlertEvent> alerts;
     private TestOutputTopic<byte[], byte[]> dlq;
     private StreamMetrics metrics;
-    private final ModelSlot slot = TestModels.sharedSlot();
+    private ModelSlot slot = TestModels.sharedSlot();
 
     private void start(MonitoringConfig config) {
         Properties p = new Properties();
@@ -290,6 +290,26 @@ class MonitoringTopologyTest {
                     assertEquals(s.get(i).probabilities().get(l), m.get(i).probabilities().get(l), 1e-4);
                 }
             }
+        }
+    }
+
+    @Test
+    void aModelSwappedMidStreamServesTheNextWindowWithNoWindowLost() {
+        try (ModelSlot own = new ModelSlot(TestModels.open(), "r1")) {
+            slot = own;
+            start(MonitoringConfig.defaults());
+            List<AudioChunk> c = TestAudio.chunks("bed-8", TestAudio.synth(SoundKind.NORMAL, 14, 16000, 8), 16000, 0.5,
+                    0, TestAudio.T0);
+            send(c.subList(0, 21)); // 10.5 s: windows at 0 and 2 s
+            own.swap(TestModels.open(), "r2");
+            send(c.subList(21, c.size()));
+            List<WindowPrediction> out = predictions.readValuesToList();
+            assertEquals(List.of(0L, 2_000_000L, 4_000_000L, 6_000_000L), offsets(out));
+            assertEquals(List.of("r1", "r1", "r2", "r2"), out.stream().map(p -> p.model().releaseId()).toList());
+            driver.close();
+            driver = null;
+        } finally {
+            slot = TestModels.sharedSlot();
         }
     }
 }
