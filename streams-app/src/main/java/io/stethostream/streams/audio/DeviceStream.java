@@ -64,6 +64,8 @@ public final class DeviceStream {
     long missingSequences;
     long restarts;
     long windows;
+    long blocksWritten; // audio blocks below this index are in the block store (see DeviceStreamCodec)
+    long blocksFrom; // the lowest block index that may still be in the block store
     private StreamingFeatures features; // a cache of log-mel rows, rebuilt from the buffer when missing
 
     /**

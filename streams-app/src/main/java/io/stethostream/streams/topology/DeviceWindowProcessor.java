@@ -38,8 +38,9 @@ import java.util.Set;
 
 /**
  * Per device: chunks to windows ({@link DeviceStream}), signal quality, model-input features, batched inference,
- * prediction records; plus the wall-clock signal-lost check. State lives in the {@code device-state} and
- * {@code device-status} stores; the in-memory map only caches decoded device streams (with their log-mel rows).
+ * prediction records; plus the wall-clock signal-lost check. State lives in the {@code device-state} (heads),
+ * {@code device-audio} (sample blocks) and {@code device-status} stores; the in-memory map only caches decoded device
+ * streams (with their log-mel rows).
  *
  * <p><b>Batching and exactly-once.</b> Windows wait in memory for a batch (when {@code batch.max-wait-ms > 0}); a
  * device's stored state keeps the samples of every window whose prediction is not out yet. If the instance dies
@@ -63,6 +64,7 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
 
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, byte[]> states;
+    private KeyValueStore<String, byte[]> audio;
     private KeyValueStore<String, DeviceStatus> statuses;
     private final Map<String, DeviceStream> cache = new HashMap<>();
     private List<Pending> pending = new ArrayList<>();
@@ -81,6 +83,7 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.states = context.getStateStore(StreamTopics.DEVICE_STATE_STORE);
+        this.audio = context.getStateStore(StreamTopics.DEVICE_AUDIO_STORE);
         this.statuses = context.getStateStore(StreamTopics.DEVICE_STATUS_STORE);
         cache.clear();
         pending = new ArrayList<>();
@@ -169,7 +172,8 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
         if (bytes == null) {
             s = new DeviceStream(spec, config.reorderMaxChunks(), config.gapRestartMicros());
         } else {
-            s = DeviceStreamCodec.decode(bytes, spec, config.reorderMaxChunks(), config.gapRestartMicros());
+            s = DeviceStreamCodec.load(bytes, blocks(device), spec, config.reorderMaxChunks(),
+                    config.gapRestartMicros());
             int lost = s.rewindUnemitted();
             if (lost > 0) {
                 LOG.info("device {}: computing {} window(s) again whose predictions were not out", device, lost);
@@ -259,10 +263,30 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
         for (String d : dirty) {
             DeviceStream s = cache.get(d);
             if (s != null) {
-                states.put(d, DeviceStreamCodec.encode(s));
+                states.put(d, DeviceStreamCodec.save(s, blocks(d)));
             }
         }
         dirty.clear();
+    }
+
+    /** The device's audio blocks in the {@code device-audio} store. */
+    private DeviceStreamCodec.BlockStore blocks(String device) {
+        return new DeviceStreamCodec.BlockStore() {
+            @Override
+            public byte[] get(long block) {
+                return audio.get(StreamTopics.audioBlockKey(device, block));
+            }
+
+            @Override
+            public void put(long block, byte[] value) {
+                audio.put(StreamTopics.audioBlockKey(device, block), value);
+            }
+
+            @Override
+            public void delete(long block) {
+                audio.delete(StreamTopics.audioBlockKey(device, block));
+            }
+        };
     }
 
     private DeviceStatus status(String device) {

@@ -11,7 +11,7 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * audio-source (stethoscope.audio, raw bytes)
  *   └─ decode-chunks ──────────────┬─ dlq-sink (stethoscope.audio.dlq, original bytes + reason headers)
- *        └─ device-windows ────────┤   [device-state, device-status]
+ *        └─ device-windows ────────┤   [device-state, device-audio, device-status]
  *             ├─ predictions-sink (stethoscope.predictions, JSON)
  *             └─ alerts ─ alerts-sink (stethoscope.alerts, JSON)   [alert-state]
  * </pre>
@@ -50,6 +50,9 @@ public final class MonitoringTopology {
                 ALERTS);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StreamTopics.DEVICE_STATE_STORE),
                 StreamTopics.DEVICE_ID, StreamTopics.RAW).withCachingEnabled(), WINDOWS);
+        // Blocks are written once and deleted once: a cache would only hold them in memory twice.
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StreamTopics.DEVICE_AUDIO_STORE),
+                StreamTopics.DEVICE_ID, StreamTopics.RAW).withCachingDisabled(), WINDOWS);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StreamTopics.DEVICE_STATUS_STORE),
                 StreamTopics.DEVICE_ID, StreamTopics.STATUS).withCachingEnabled(), WINDOWS);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StreamTopics.ALERT_STATE_STORE),

@@ -20,8 +20,10 @@ public final class StreamTopics {
     public static final String PREDICTIONS = Topics.PREDICTIONS;
     public static final String ALERTS = Topics.ALERTS;
 
-    /** Per-device audio state ({@code DeviceStreamCodec} bytes). */
+    /** Per-device audio state: the head written by {@code DeviceStreamCodec.save}. */
     public static final String DEVICE_STATE_STORE = "device-state";
+    /** Model-rate audio blocks still needed by a window; key {@link #audioBlockKey}. */
+    public static final String DEVICE_AUDIO_STORE = "device-audio";
     /** Per-device status ({@link DeviceStatus} JSON), served at /devices. */
     public static final String DEVICE_STATUS_STORE = "device-status";
     /** Per-device alert state ({@link AlertState} JSON). */
@@ -33,6 +35,11 @@ public final class StreamTopics {
     public static final Serde<AlertEvent> ALERT = new JsonSerde<>(AlertEvent.class);
     public static final Serde<DeviceStatus> STATUS = new JsonSerde<>(DeviceStatus.class);
     public static final Serde<AlertState> ALERT_STATE = new JsonSerde<>(AlertState.class);
+
+    /** Key of one audio block: the device id, a NUL, and the block index in 16 hex digits. */
+    public static String audioBlockKey(String device, long block) {
+        return device + '\u0000' + String.format("%016x", block);
+    }
 
     private StreamTopics() {
     }

@@ -43,6 +43,59 @@ class DeviceStreamTest {
         }
     }
 
+    /** Blocks in a map, as the block store holds them. */
+    private static final class MapBlocks implements DeviceStreamCodec.BlockStore {
+        final java.util.TreeMap<Long, byte[]> map = new java.util.TreeMap<>();
+        long writes;
+
+        @Override
+        public byte[] get(long block) {
+            return map.get(block);
+        }
+
+        @Override
+        public void put(long block, byte[] value) {
+            writes++;
+            map.put(block, value);
+        }
+
+        @Override
+        public void delete(long block) {
+            map.remove(block);
+        }
+    }
+
+    @Test
+    void savedAfterEveryChunkEachBlockIsWrittenOnceAndRestoresAtAnyPoint() {
+        float[] x = TestAudio.synth(SoundKind.NORMAL, 13, 8000, 4);
+        List<AudioChunk> chunks = TestAudio.chunks("d", x, 8000, 0.3, 0, TestAudio.T0);
+        DeviceStream d = new DeviceStream(SPEC, 8, 2_000_000);
+        Sink s = new Sink();
+        MapBlocks blocks = new MapBlocks();
+        s.stream = d;
+        for (int i = 0; i < chunks.size(); i++) {
+            AudioChunk c = chunks.get(i);
+            d.accept(new Piece(c.sequence(), c.captureTimeMicros(), c.sampleRate(), c.samples()), s);
+            byte[] head = DeviceStreamCodec.save(d, blocks);
+            if (i == 30) { // restore mid-stream and carry on with the restored copy
+                DeviceStream back = DeviceStreamCodec.load(head, blocks, SPEC, 8, 2_000_000);
+                assertEquals(d.bufferedSamples(), back.bufferedSamples());
+                d = back;
+                s.stream = d;
+            }
+        }
+        long total = (d.bufferedSamples() + d.bufferStart) / DeviceStreamCodec.BLOCK_SAMPLES;
+        assertEquals(total, blocks.writes); // every complete block written exactly once
+        assertTrue(blocks.map.size() <= (128000 + 32000) / DeviceStreamCodec.BLOCK_SAMPLES + 1, "kept " + blocks.map.size());
+        assertEquals(3, s.windows.size());
+        DeviceStream ref = new DeviceStream(SPEC, 8, 2_000_000);
+        Sink r = new Sink();
+        feed(ref, r, chunks);
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(r.windows.get(i).logMel().data(), s.windows.get(i).logMel().data());
+        }
+    }
+
     private static void feed(DeviceStream d, Sink s, List<AudioChunk> chunks) {
         s.stream = d;
         for (AudioChunk c : chunks) {
@@ -140,10 +193,14 @@ class DeviceStreamTest {
         feed(first, part, chunks.subList(44, 49)); // window at 4 s computed, prediction not out
         assertEquals(3, part.windows.size());
         assertEquals(1, first.unemitted());
-        byte[] stored = DeviceStreamCodec.encode(first);
-        assertTrue(stored.length < (128000 + 32000 + 8 * 5600) * 4 + 4096, "state of " + stored.length + " bytes");
+        MapBlocks blocks = new MapBlocks();
+        byte[] head = DeviceStreamCodec.save(first, blocks);
+        assertTrue(head.length < DeviceStreamCodec.BLOCK_SAMPLES * 4 + 2048, "head of " + head.length + " bytes");
+        // Only blocks a window still needs are kept: from the window at 4 s (64000) on.
+        assertEquals(64000 / DeviceStreamCodec.BLOCK_SAMPLES, blocks.map.keySet().stream().mapToLong(b -> b).min()
+                .orElseThrow());
 
-        DeviceStream back = DeviceStreamCodec.decode(stored, SPEC, 8, 2_000_000);
+        DeviceStream back = DeviceStreamCodec.load(head, blocks, SPEC, 8, 2_000_000);
         Sink rest = new Sink();
         rest.stream = back;
         assertEquals(1, back.rewindUnemitted());
