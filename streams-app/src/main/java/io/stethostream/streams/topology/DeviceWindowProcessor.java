@@ -172,8 +172,16 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
         if (bytes == null) {
             s = new DeviceStream(spec, config.reorderMaxChunks(), config.gapRestartMicros());
         } else {
-            s = DeviceStreamCodec.load(bytes, blocks(device), spec, config.reorderMaxChunks(),
-                    config.gapRestartMicros());
+            try {
+                s = DeviceStreamCodec.load(bytes, blocks(device), spec, config.reorderMaxChunks(),
+                        config.gapRestartMicros());
+            } catch (RuntimeException e) {
+                // A state this build cannot read must not stop every later chunk: the device starts over.
+                LOG.error("device {}: stored state unreadable ({}); windowing starts over", device, e.getMessage());
+                s = new DeviceStream(spec, config.reorderMaxChunks(), config.gapRestartMicros());
+                cache.put(device, s);
+                return s;
+            }
             int lost = s.rewindUnemitted();
             if (lost > 0) {
                 LOG.info("device {}: computing {} window(s) again whose predictions were not out", device, lost);
@@ -308,6 +316,10 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
         }
         for (KeyValue<String, DeviceStatus> kv : lost) {
             statuses.put(kv.key, kv.value.withSignalLost(true));
+            // A silent device leaves the in-memory cache (it reloads from the store when audio resumes).
+            if (pending.stream().noneMatch(p -> p.device().equals(kv.key)) && !dirty.contains(kv.key)) {
+                cache.remove(kv.key);
+            }
             context.forward(new Record<>(kv.key, new AlertInput(null, AlertInput.Signal.LOST,
                     kv.value.lastAudioWallMs(), now), now), MonitoringTopology.ALERTS);
         }
