@@ -84,8 +84,13 @@ public final class DeviceStream {
     /** Offers the next chunk of this device. */
     public Outcome accept(Piece piece, Listener listener) {
         if (reassembler.isDuplicate(piece.sequence())) {
-            duplicates++;
-            return new Outcome(true, 0, 0, 0);
+            if (resampler == null || piece.captureTimeMicros() <= lastEndMicros + gapRestartMicros) {
+                duplicates++;
+                return new Outcome(true, 0, 0, 0);
+            }
+            // An old sequence number with new audio: the agent lost its numbering (it should continue it across
+            // restarts). Dropping everything from now on would silence the device, so the numbering starts over.
+            reassembler = new ChunkReassembler(reassembler.capacity());
         }
         chunks++;
         long skipped = 0;

@@ -214,4 +214,19 @@ class DeviceStreamTest {
             assertArrayEquals(all.windows.get(i).logMel().data(), resumed.get(i).logMel().data());
         }
     }
+
+    @Test
+    void anAgentThatRestartsItsNumberingAfterAPauseIsFollowedNotDropped() {
+        float[] x = TestAudio.synth(SoundKind.NORMAL, 10, 16000, 6);
+        DeviceStream d = new DeviceStream(SPEC, 4, 2_000_000);
+        Sink s = new Sink();
+        feed(d, s, TestAudio.chunks("d", x, 16000, 0.5, 100, TestAudio.T0));
+        feed(d, s, TestAudio.chunks("d", x, 16000, 0.5, 119, TestAudio.T0 + 9_500_000L)); // a real duplicate
+        assertEquals(1, d.duplicates());
+        long t1 = TestAudio.T0 + 60_000_000L;
+        feed(d, s, TestAudio.chunks("d", x, 16000, 0.5, 0, t1)); // numbering from 0 again, a minute later
+        assertEquals(1, d.restarts());
+        assertEquals(1, d.duplicates());
+        assertEquals(t1, s.windows.get(s.windows.size() - 2).startMicros());
+    }
 }
