@@ -1,0 +1,222 @@
+package io.stethostream.streams.app;
+
+import io.stethostream.protocol.KafkaClientConfig;
+import io.stethostream.runtime.ModelMetadata;
+import io.stethostream.streams.alerts.AlertState;
+import io.stethostream.streams.metrics.StreamMetrics;
+import io.stethostream.streams.models.ModelSlot;
+import io.stethostream.streams.records.DeviceStatus;
+import io.stethostream.streams.topology.MonitoringConfig;
+import io.stethostream.streams.topology.MonitoringTopology;
+import io.stethostream.streams.topology.StreamTopics;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * One instance of the monitoring application: topics, the Kafka Streams runtime of {@link MonitoringTopology}, and
+ * the HTTP endpoint. Construct, {@link #start()}, {@link #close()}; the model slot is the caller's (close it after).
+ *
+ * <pre>
+ * try (OnnxModel model = OnnxModel.open(path);
+ *      ModelSlot slot = new ModelSlot(model, releaseId);   // the slot closes the model when replaced or closed
+ *      MonitoringApp app = new MonitoringApp(AppConfig.defaults(bootstrap, stateDir), MonitoringConfig.defaults(), slot)) {
+ *     app.start();
+ *     app.awaitTermination();
+ * }
+ * </pre>
+ */
+public final class MonitoringApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MonitoringApp.class);
+
+    /** A device's status and its active alerts, as /devices shows them. */
+    public record DeviceView(DeviceStatus status, List<String> activeAlerts) {
+    }
+
+    private final AppConfig app;
+    private final MonitoringConfig config;
+    private final ModelSlot slot;
+    private final StreamMetrics metrics = new StreamMetrics();
+    private KafkaStreams streams;
+    private HttpStatusServer http;
+    private volatile boolean closed;
+
+    public MonitoringApp(AppConfig app, MonitoringConfig config, ModelSlot slot) {
+        this.app = app;
+        this.config = config;
+        this.slot = slot;
+    }
+
+    /** Kafka Streams settings: the client file's, then ours (exactly-once, state dir, serdes are per node). */
+    public static Properties streamsProperties(AppConfig app, Properties client) {
+        Properties p = new Properties();
+        p.putAll(client);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, app.applicationId());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, app.stateDir().toString());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+                app.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, app.streamThreads());
+        if (app.replication() > 0) {
+            p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) app.replication());
+        }
+        // Records of one poll are a few chunks per device; a window takes tens of ms to infer on a CPU.
+        p.putIfAbsent(StreamsConfig.consumerPrefix("max.poll.records"), 100);
+        // Predictions are small; audio chunks may be up to ~2 MB (10 s of 48 kHz float).
+        p.putIfAbsent(StreamsConfig.producerPrefix("max.request.size"), 4 * 1024 * 1024);
+        return p;
+    }
+
+    /** Creates missing topics, starts the stream and the HTTP endpoint; returns at once (see {@link #awaitRunning}). */
+    public synchronized void start() throws IOException {
+        if (streams != null) {
+            return;
+        }
+        Properties client = KafkaClientConfig.load(app.bootstrapServers(), app.kafkaConfigFile());
+        TopicSetup.createMissing(client, app.partitions(), app.replication());
+        ModelMetadata meta = slot.metadata();
+        metrics.model(meta.modelName(), meta.modelVersion(), slot.releaseId());
+        streams = new KafkaStreams(MonitoringTopology.build(slot, config, metrics), streamsProperties(app, client));
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread failed; stopping this instance (exactly-once: uncommitted work is redone by "
+                    + "the next owner)", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        metrics.gauge("stethostream_consumer_lag_records", "Largest consumer lag of this instance's input partitions",
+                this::lag);
+        streams.start();
+        if (app.httpPort() >= 0) {
+            http = new HttpStatusServer(app.httpPort(), this, metrics);
+        }
+        LOG.info("monitoring started: application {}, model {} {}, http {}", app.applicationId(), meta.modelName(),
+                meta.modelVersion(), http == null ? "off" : http.port());
+    }
+
+    /** Waits until the stream is RUNNING; false on timeout or failure. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            KafkaStreams.State s = state();
+            if (s == KafkaStreams.State.RUNNING) {
+                return true;
+            }
+            if (s == KafkaStreams.State.ERROR || s == KafkaStreams.State.NOT_RUNNING) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    /** Blocks until the stream stops (close, or a fatal error). */
+    public void awaitTermination() throws InterruptedException {
+        while (!closed) {
+            KafkaStreams.State s = state();
+            if (s == KafkaStreams.State.ERROR || s == KafkaStreams.State.NOT_RUNNING) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** The stream's state, or CREATED before start. */
+    public KafkaStreams.State state() {
+        KafkaStreams s = streams;
+        return s == null ? KafkaStreams.State.CREATED : s.state();
+    }
+
+    /** Alive: started and not failed. */
+    public boolean healthy() {
+        KafkaStreams.State s = state();
+        return !closed && s != KafkaStreams.State.ERROR && s != KafkaStreams.State.NOT_RUNNING
+                && s != KafkaStreams.State.PENDING_ERROR;
+    }
+
+    /** Ready: processing (not restoring or rebalancing). */
+    public boolean ready() {
+        return !closed && state() == KafkaStreams.State.RUNNING;
+    }
+
+    public StreamMetrics metrics() {
+        return metrics;
+    }
+
+    /** The HTTP port, or -1 when the endpoint is off or not started. */
+    public int httpPort() {
+        return http == null ? -1 : http.port();
+    }
+
+    /** The devices this instance's tasks own, from the stores (interactive queries; other instances' are not here). */
+    public List<DeviceView> devices() {
+        KafkaStreams s = streams;
+        if (s == null || s.state() != KafkaStreams.State.RUNNING) {
+            return List.of();
+        }
+        ReadOnlyKeyValueStore<String, DeviceStatus> statuses = s.store(StoreQueryParameters
+                .fromNameAndType(StreamTopics.DEVICE_STATUS_STORE, QueryableStoreTypes.<String, DeviceStatus>keyValueStore()));
+        ReadOnlyKeyValueStore<String, AlertState> alerts = s.store(StoreQueryParameters
+                .fromNameAndType(StreamTopics.ALERT_STATE_STORE, QueryableStoreTypes.<String, AlertState>keyValueStore()));
+        List<DeviceView> out = new ArrayList<>();
+        try (KeyValueIterator<String, DeviceStatus> it = statuses.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, DeviceStatus> kv = it.next();
+                AlertState a = alerts.get(kv.key);
+                List<String> active = a == null ? List.of() : a.active().stream().map(k -> k.json()).toList();
+                out.add(new DeviceView(kv.value, active));
+            }
+        }
+        return out;
+    }
+
+    private double lag() {
+        KafkaStreams s = streams;
+        if (s == null) {
+            return Double.NaN;
+        }
+        double max = 0;
+        for (Map.Entry<MetricName, ? extends Metric> e : s.metrics().entrySet()) {
+            if (e.getKey().name().equals("records-lag-max") && e.getKey().group().equals("consumer-fetch-manager-metrics")
+                    && !e.getKey().tags().containsKey("topic")) {
+                Object v = e.getValue().metricValue();
+                if (v instanceof Double d && !d.isNaN()) {
+                    max = Math.max(max, d);
+                }
+            }
+        }
+        return max;
+    }
+
+    /** Stops the HTTP endpoint and the stream, leaving the consumer group so a restart need not wait it out. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (http != null) {
+            http.close();
+        }
+        if (streams != null) {
+            streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(30)));
+            LOG.info("monitoring stopped");
+        }
+    }
+}

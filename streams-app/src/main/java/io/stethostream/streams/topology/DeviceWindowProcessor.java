@@ -1,0 +1,338 @@
+package io.stethostream.streams.topology;
+
+import io.stethostream.ingest.features.FeatureMatrix;
+import io.stethostream.ingest.features.FeatureSpec;
+import io.stethostream.ingest.features.Normalization;
+import io.stethostream.protocol.AudioChunk;
+import io.stethostream.runtime.ModelMetadata;
+import io.stethostream.runtime.Predictions;
+import io.stethostream.streams.audio.ChunkReassembler.Piece;
+import io.stethostream.streams.audio.DeviceStream;
+import io.stethostream.streams.audio.DeviceStreamCodec;
+import io.stethostream.streams.metrics.StreamMetrics;
+import io.stethostream.streams.models.ModelSlot;
+import io.stethostream.streams.quality.QualityReport;
+import io.stethostream.streams.quality.SignalQuality;
+import io.stethostream.streams.records.DeviceStatus;
+import io.stethostream.streams.records.ModelRef;
+import io.stethostream.streams.records.Times;
+import io.stethostream.streams.records.WindowPrediction;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Per device: chunks to windows ({@link DeviceStream}), signal quality, model-input features, batched inference,
+ * prediction records; plus the wall-clock signal-lost check. State lives in the {@code device-state} (heads),
+ * {@code device-audio} (sample blocks) and {@code device-status} stores; the in-memory map only caches decoded device
+ * streams (with their log-mel rows).
+ *
+ * <p><b>Batching and exactly-once.</b> Windows wait in memory for a batch (when {@code batch.max-wait-ms > 0}); a
+ * device's stored state keeps the samples of every window whose prediction is not out yet. If the instance dies
+ * before the batch runs, the transaction that advanced the state never commits, or (after a clean hand-over) the
+ * next owner finds windows computed but not emitted and computes them again ({@link DeviceStream#rewindUnemitted}).
+ */
+final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Object, Object> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceWindowProcessor.class);
+
+    /** A window waiting for the model. */
+    private record Pending(String device, DeviceStream stream, long startSample, long startMicros, long endMicros,
+                           QualityReport quality, float[] input, long timestamp) {
+    }
+
+    private final ModelSlot slot;
+    private final MonitoringConfig config;
+    private final StreamMetrics metrics;
+    private final FeatureSpec spec;
+    private final SignalQuality quality;
+
+    private ProcessorContext<Object, Object> context;
+    private KeyValueStore<String, byte[]> states;
+    private KeyValueStore<String, byte[]> audio;
+    private KeyValueStore<String, DeviceStatus> statuses;
+    private final Map<String, DeviceStream> cache = new HashMap<>();
+    private List<Pending> pending = new ArrayList<>();
+    private final Set<String> dirty = new LinkedHashSet<>();
+    private boolean recovered;
+
+    DeviceWindowProcessor(ModelSlot slot, MonitoringConfig config, StreamMetrics metrics) {
+        this.slot = slot;
+        this.config = config;
+        this.metrics = metrics;
+        this.spec = config.effectiveSpec(slot.featureSpec());
+        this.quality = new SignalQuality(config.quality());
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.states = context.getStateStore(StreamTopics.DEVICE_STATE_STORE);
+        this.audio = context.getStateStore(StreamTopics.DEVICE_AUDIO_STORE);
+        this.statuses = context.getStateStore(StreamTopics.DEVICE_STATUS_STORE);
+        cache.clear();
+        pending = new ArrayList<>();
+        dirty.clear();
+        recovered = false;
+        long flushEvery = config.batchMaxWaitMs() > 0 ? config.batchMaxWaitMs() : 1000;
+        context.schedule(Duration.ofMillis(flushEvery), PunctuationType.WALL_CLOCK_TIME, t -> onBatchTimer());
+        context.schedule(Duration.ofMillis(config.alerts().signalCheckMillis()), PunctuationType.WALL_CLOCK_TIME,
+                this::checkSignalLost);
+    }
+
+    @Override
+    public void process(Record<String, DecodedChunk> record) {
+        String device = record.key();
+        AudioChunk c = record.value().chunk();
+        DeviceStream stream = load(device);
+        DeviceStream.Outcome outcome;
+        try {
+            outcome = stream.accept(new Piece(c.sequence(), c.captureTimeMicros(), c.sampleRate(), c.samples()),
+                    listener(device, stream, record.timestamp()));
+        } catch (InferenceException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Forget what this record did in memory; the stored state is the one before it.
+            LOG.warn("device {}: chunk {} could not be processed: {}", device, c.sequence(), e.toString());
+            cache.remove(device);
+            pending.removeIf(p -> p.device().equals(device));
+            dirty.remove(device);
+            metrics.rejected(DeadLetters.PROCESSING_FAILED);
+            context.forward(DeadLetters.record(context, record.value().rawKey(), record.value().rawValue(),
+                    record.headers(), record.timestamp(), DeadLetters.PROCESSING_FAILED, e.toString()),
+                    MonitoringTopology.DLQ_SINK);
+            return;
+        }
+        if (outcome.duplicate()) {
+            metrics.duplicates(1);
+        }
+        metrics.missing(outcome.skippedSequences());
+        dirty.add(device);
+        long now = context.currentSystemTimeMs();
+        DeviceStatus status = status(device);
+        if (status.signalLost()) {
+            context.forward(new Record<>(device, new AlertInput(null, AlertInput.Signal.RESUMED,
+                    status.lastAudioWallMs(), now), record.timestamp()), MonitoringTopology.ALERTS);
+        }
+        statuses.put(device, status.withAudio(now, stream.lastEndMicros(), stream.sampleRate(), stream.chunks(),
+                stream.duplicates(), stream.missingSequences(), stream.restarts()));
+        if (config.batchMaxWaitMs() == 0 || pending.size() >= config.batchMaxWindows()) {
+            flush();
+        }
+        persist();
+    }
+
+    private DeviceStream.Listener listener(String device, DeviceStream stream, long timestamp) {
+        return new DeviceStream.Listener() {
+            @Override
+            public void window(DeviceStream.Window w) {
+                enqueue(device, stream, w, timestamp);
+            }
+
+            @Override
+            public void beforeRestart() {
+                flush(); // windows of the old segment go out before its samples are dropped
+            }
+        };
+    }
+
+    private void enqueue(String device, DeviceStream stream, DeviceStream.Window w, long timestamp) {
+        QualityReport q = quality.assess(w.samples());
+        float[] input = null;
+        if (q.usable()) {
+            // The same two steps as FeatureExtractor.modelInput, on the same log-mel: serving matches training.
+            FeatureMatrix m = Normalization.toTargetLength(Normalization.normaliseInPlace(w.logMel(), spec), spec);
+            input = m.data();
+        }
+        pending.add(new Pending(device, stream, w.startSample(), w.startMicros(), w.endMicros(), q, input, timestamp));
+    }
+
+    /** Loads a device from the cache or the store; a stored stream with windows not emitted computes them again. */
+    private DeviceStream load(String device) {
+        DeviceStream s = cache.get(device);
+        if (s != null) {
+            return s;
+        }
+        byte[] bytes = states.get(device);
+        if (bytes == null) {
+            s = new DeviceStream(spec, config.reorderMaxChunks(), config.gapRestartMicros());
+        } else {
+            try {
+                s = DeviceStreamCodec.load(bytes, blocks(device), spec, config.reorderMaxChunks(),
+                        config.gapRestartMicros());
+            } catch (RuntimeException e) {
+                // A state this build cannot read must not stop every later chunk: the device starts over.
+                LOG.error("device {}: stored state unreadable ({}); windowing starts over", device, e.getMessage());
+                s = new DeviceStream(spec, config.reorderMaxChunks(), config.gapRestartMicros());
+                cache.put(device, s);
+                return s;
+            }
+            int lost = s.rewindUnemitted();
+            if (lost > 0) {
+                LOG.info("device {}: computing {} window(s) again whose predictions were not out", device, lost);
+                DeviceStream stream = s;
+                s.pollWindows(listener(device, stream, context.currentSystemTimeMs()));
+                dirty.add(device);
+            }
+        }
+        cache.put(device, s);
+        return s;
+    }
+
+    private void onBatchTimer() {
+        if (!recovered) {
+            recovered = true;
+            // Devices not heard from since start may hold windows whose predictions were lost with a batch.
+            List<String> devices = new ArrayList<>();
+            try (KeyValueIterator<String, byte[]> it = states.all()) {
+                it.forEachRemaining(kv -> devices.add(kv.key));
+            }
+            for (String d : devices) {
+                if (!cache.containsKey(d)) {
+                    load(d);
+                }
+            }
+        }
+        flush();
+        persist();
+    }
+
+    /** Runs the model on every waiting window and publishes the predictions in arrival order. */
+    private void flush() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<Pending> jobs = pending;
+        pending = new ArrayList<>();
+        List<Pending> runnable = jobs.stream().filter(p -> p.input() != null).toList();
+        Map<Pending, WindowPrediction> results = new HashMap<>();
+        int perWindow = spec.targetFrames() * spec.melBins();
+        for (int from = 0; from < runnable.size(); from += config.batchMaxWindows()) {
+            List<Pending> batch = runnable.subList(from, Math.min(runnable.size(), from + config.batchMaxWindows()));
+            float[] input = new float[batch.size() * perWindow];
+            for (int i = 0; i < batch.size(); i++) {
+                System.arraycopy(batch.get(i).input(), 0, input, i * perWindow, perWindow);
+            }
+            long t0 = System.nanoTime();
+            Predictions out;
+            ModelRef model;
+            try (ModelSlot.Lease lease = slot.acquire()) {
+                ModelMetadata meta = lease.metadata();
+                model = new ModelRef(meta.modelName(), meta.modelVersion(), lease.releaseId());
+                out = lease.model().predict(input, batch.size());
+            } catch (RuntimeException e) {
+                throw new InferenceException("inference failed on a batch of " + batch.size() + ": " + e.getMessage(), e);
+            }
+            metrics.batch(batch.size(), (System.nanoTime() - t0) / 1e9);
+            metrics.model(model.name(), model.version(), model.releaseId());
+            for (int i = 0; i < batch.size(); i++) {
+                Map<String, Double> probs = new LinkedHashMap<>();
+                for (int k = 0; k < out.labels().size(); k++) {
+                    probs.put(out.labels().get(k), (double) out.probabilities()[i][k]);
+                }
+                Pending p = batch.get(i);
+                results.put(p, prediction(p, true, out.label(i), probs, model));
+            }
+        }
+        for (Pending p : jobs) {
+            WindowPrediction wp = results.getOrDefault(p, prediction(p, false, null, Map.of(), null));
+            metrics.window(wp.inferred());
+            context.forward(new Record<>(p.device(), wp, p.timestamp()), MonitoringTopology.PREDICTIONS_SINK);
+            context.forward(new Record<>(p.device(), AlertInput.of(wp), p.timestamp()), MonitoringTopology.ALERTS);
+            p.stream().markEmitted(p.startSample());
+            statuses.put(p.device(), status(p.device()).withWindow(wp));
+            dirty.add(p.device());
+        }
+    }
+
+    private static WindowPrediction prediction(Pending p, boolean inferred, String label, Map<String, Double> probs,
+                                               ModelRef model) {
+        return new WindowPrediction(p.device(), Times.iso(p.startMicros()), Times.iso(p.endMicros()), p.startMicros(),
+                p.endMicros(), inferred, label, probs, p.quality(), model);
+    }
+
+    /** Writes every changed device stream to its store. */
+    private void persist() {
+        for (String d : dirty) {
+            DeviceStream s = cache.get(d);
+            if (s != null) {
+                states.put(d, DeviceStreamCodec.save(s, blocks(d)));
+            }
+        }
+        dirty.clear();
+    }
+
+    /** The device's audio blocks in the {@code device-audio} store. */
+    private DeviceStreamCodec.BlockStore blocks(String device) {
+        return new DeviceStreamCodec.BlockStore() {
+            @Override
+            public byte[] get(long block) {
+                return audio.get(StreamTopics.audioBlockKey(device, block));
+            }
+
+            @Override
+            public void put(long block, byte[] value) {
+                audio.put(StreamTopics.audioBlockKey(device, block), value);
+            }
+
+            @Override
+            public void delete(long block) {
+                audio.delete(StreamTopics.audioBlockKey(device, block));
+            }
+        };
+    }
+
+    private DeviceStatus status(String device) {
+        DeviceStatus s = statuses.get(device);
+        return s != null ? s : DeviceStatus.initial(device);
+    }
+
+    private void checkSignalLost(long now) {
+        List<KeyValue<String, DeviceStatus>> lost = new ArrayList<>();
+        try (KeyValueIterator<String, DeviceStatus> it = statuses.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, DeviceStatus> kv = it.next();
+                DeviceStatus s = kv.value;
+                if (!s.signalLost() && s.lastAudioWallMs() > 0
+                        && now - s.lastAudioWallMs() >= config.alerts().signalLostMillis()) {
+                    lost.add(kv);
+                }
+            }
+        }
+        for (KeyValue<String, DeviceStatus> kv : lost) {
+            statuses.put(kv.key, kv.value.withSignalLost(true));
+            // A silent device leaves the in-memory cache (it reloads from the store when audio resumes).
+            if (pending.stream().noneMatch(p -> p.device().equals(kv.key)) && !dirty.contains(kv.key)) {
+                cache.remove(kv.key);
+            }
+            context.forward(new Record<>(kv.key, new AlertInput(null, AlertInput.Signal.LOST,
+                    kv.value.lastAudioWallMs(), now), now), MonitoringTopology.ALERTS);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!pending.isEmpty()) {
+            LOG.info("{} window(s) not yet inferred at close; the next owner of the task computes them again",
+                    pending.size());
+        }
+        cache.clear();
+        pending = new ArrayList<>();
+    }
+
+}
