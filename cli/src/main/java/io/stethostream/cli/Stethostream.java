@@ -22,6 +22,7 @@ import java.io.PrintWriter;
                 RollbackCommand.class,
                 PredictionsCommand.class,
                 AlertsCommand.class,
+                RunCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Stethostream implements Runnable {
