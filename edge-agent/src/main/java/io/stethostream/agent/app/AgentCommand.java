@@ -11,6 +11,7 @@ import io.stethostream.agent.source.SyntheticFeed;
 import io.stethostream.agent.spool.SpoolConfig;
 import io.stethostream.ingest.audio.AudioFormatException;
 import io.stethostream.ingest.synth.SoundKind;
+import io.stethostream.ingest.synth.SynthParameters;
 import io.stethostream.protocol.KafkaClientConfig;
 import io.stethostream.protocol.Topics;
 import org.apache.kafka.common.KafkaException;
@@ -203,6 +204,17 @@ public final class AgentCommand implements Callable<Integer> {
         if (compression != null && !ProducerSettings.COMPRESSIONS.contains(compression)) {
             throw new ParameterException(cl, "--compression must be one of " + ProducerSettings.COMPRESSIONS
                     + ", got " + compression);
+        }
+        if (sourceChoice.synthetic != null) {
+            if (syntheticRate < SynthParameters.MIN_SAMPLE_RATE || syntheticRate > SynthParameters.MAX_SAMPLE_RATE) {
+                throw new ParameterException(cl, "--rate must be " + SynthParameters.MIN_SAMPLE_RATE + ".."
+                        + SynthParameters.MAX_SAMPLE_RATE + " Hz, got " + syntheticRate);
+            }
+            try {
+                SyntheticFeed.parseKind(sourceChoice.synthetic);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(cl, "--synthetic: " + e.getMessage() + " (or poor-contact)");
+            }
         }
         Properties client;
         try {

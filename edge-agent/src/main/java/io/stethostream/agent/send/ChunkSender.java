@@ -22,10 +22,11 @@ import java.util.function.Supplier;
  *
  * <p>Why no chunk is sent out of order: there is one ordering domain (one thread, one producer, one key, hence one
  * partition). The sender hands the producer a window of at most {@link ProducerSettings#WINDOW_BYTES} (which fits one
- * batch, so the broker appends it whole or not at all) and waits for it ({@code flush}) before reading the next. If
- * any record of a window fails (a broker outage longer than the delivery timeout, an authorisation error), nothing
- * after it was handed over: the producer is closed, and after a back-off a new one resends from the first
- * unacknowledged record. The idempotent producer removes the duplicates its own retries would cause.
+ * batch, and a long linger keeps it in one batch until the {@code flush}, so the broker appends it whole or not at
+ * all) and waits for it ({@code flush}) before reading the next. A record the producer refuses at once ends the
+ * window there. If any record of a window fails (a broker outage longer than the delivery timeout, an authorisation
+ * error), the producer is closed, and after a back-off a new one resends from the first unacknowledged record. The
+ * idempotent producer removes the duplicates its own retries would cause.
  *
  * <p>At-least-once corner: a window the broker wrote but whose acknowledgement was lost past the delivery timeout, or
  * one acknowledged just before a crash and before the spool recorded it, is sent again, right after itself, with the
@@ -131,6 +132,13 @@ public final class ChunkSender implements Runnable {
                         done[index] = true;
                     }
                 });
+                // A record refused at once (no metadata within max.block.ms, too large) must not be overtaken by the
+                // next ones, which could succeed if the broker has just come back: stop handing records over.
+                synchronized (results) {
+                    if (done[i] && results[i] != null) {
+                        break;
+                    }
+                }
             }
             p.flush();
         } catch (RuntimeException e) {

@@ -12,8 +12,8 @@ import java.util.Set;
  * The agent's producer configuration: the user's client properties (bootstrap, TLS, SASL, timeouts) under the
  * settings delivery depends on.
  *
- * <p>Forced, whatever the file says: idempotence, acks=all and one request in flight, because the sender's ordering
- * argument rests on them. Defaults the file may override: compression, retry and delivery timeouts, batch sizes.
+ * <p>Forced, whatever the file says: idempotence, acks=all, one request in flight, batch size and linger, because the
+ * sender's ordering argument ({@link ChunkSender}) rests on them. Defaults the file may override: compression, retry and delivery timeouts, batch sizes.
  */
 public final class ProducerSettings {
 
@@ -37,7 +37,6 @@ public final class ProducerSettings {
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "200");
         p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "2000");
         // Small hardware: the spool, not the producer, is the buffer.
@@ -54,6 +53,8 @@ public final class ProducerSettings {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(BATCH_BYTES));
+        // Never delays anything (the sender flushes each window at once) but keeps a window in a single batch.
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "1000");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(Math.max(1024 * 1024, 2 * BATCH_BYTES)));
         p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
