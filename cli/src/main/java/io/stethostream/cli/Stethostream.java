@@ -1,5 +1,6 @@
 package io.stethostream.cli;
 
+import io.stethostream.agent.app.AgentCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,6 +18,7 @@ import java.io.PrintWriter;
                 TrainCommand.class,
                 ExportCommand.class,
                 EvaluateCommand.class,
+                AgentCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Stethostream implements Runnable {
