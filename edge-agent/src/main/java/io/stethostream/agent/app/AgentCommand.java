@@ -183,6 +183,11 @@ public final class AgentCommand implements Callable<Integer> {
                 stopped.await();
             }
         }
+        if (agent.captureStats().sourceFailed()) {
+            err.println("error: capture failed: " + agent.captureStats().lastError());
+            err.flush();
+            return IO_ERROR;
+        }
         return OK;
     }
 

@@ -58,11 +58,13 @@ final class CaptureLoop implements Runnable {
                 stats.samples.addAndGet(block.samples().length);
             }
         } catch (IOException e) {
+            stats.sourceFailed = true;
             stats.lastError.set(Instant.now() + " source: " + e.getMessage());
             LOG.error("capture stopped: {}: {}", source.describe(), e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
+            stats.sourceFailed = true;
             stats.lastError.set(Instant.now() + " capture: " + e);
             LOG.error("capture stopped by an internal error", e);
         }

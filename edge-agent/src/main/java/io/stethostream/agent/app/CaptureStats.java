@@ -10,6 +10,7 @@ public final class CaptureStats {
     final AtomicLong samples = new AtomicLong();
     final AtomicLong lostChunks = new AtomicLong();
     volatile int sampleRate;
+    volatile boolean sourceFailed;
     final AtomicReference<String> lastError = new AtomicReference<>();
 
     /** Chunks captured and spooled. */
@@ -30,6 +31,11 @@ public final class CaptureStats {
     /** The source's current rate, Hz (0 before the first chunk). */
     public int sampleRate() {
         return sampleRate;
+    }
+
+    /** Whether capture ended because the source failed (not because it was exhausted or stopped). */
+    public boolean sourceFailed() {
+        return sourceFailed;
     }
 
     /** The last capture or spool error, or null. */

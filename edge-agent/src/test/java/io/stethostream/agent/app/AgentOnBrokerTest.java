@@ -23,11 +23,12 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.stethostream.agent.app.AudioTopicReader.range;
 import static io.stethostream.agent.app.AudioTopicReader.sequences;
@@ -127,15 +128,42 @@ class AgentOnBrokerTest {
     }
 
     @Test
+    void sigtermShutsDownCleanlyAndSendsEverythingCaptured() throws Exception {
+        String device = "sigterm-1";
+        Path log = tmp.resolve("sigterm-child.log");
+        Process child = new ProcessBuilder(childAgent(device, tmp.resolve("spool-sigterm"), "both"))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            assertTrue(AudioTopicReader.read(broker.bootstrapServers(), device, 4, Duration.ofSeconds(30)).size() >= 4,
+                    "the child agent streams");
+        } finally {
+            child.destroy(); // SIGTERM: the shutdown hook runs
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        }
+        String text = Files.readString(log);
+        Matcher m = Pattern.compile("agent sigterm-1 stopped: captured (\\d+) chunk\\(s\\), sent (\\d+), 0 left")
+                .matcher(text);
+        assertTrue(m.find(), text);
+        long captured = Long.parseLong(m.group(1));
+        assertEquals(captured, Long.parseLong(m.group(2)));
+        List<AudioChunk> chunks = AudioTopicReader.read(broker.bootstrapServers(), device, (int) captured,
+                Duration.ofSeconds(20));
+        assertEquals(range(0, captured), sequences(chunks));
+    }
+
+    private static List<String> childAgent(String device, Path spool, String kind) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return List.of(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"), AgentCommand.class.getName(),
+                "--device", device, "--synthetic", kind, "--bootstrap-servers", broker.bootstrapServers(), "--spool",
+                spool.toString(), "--status-every", "1s");
+    }
+
+    @Test
     void afterAKillTheSpoolDrainsFirstAndNumberingContinues() throws Exception {
         String device = "crash-1";
         Path spool = tmp.resolve("spool-crash");
         Path log = tmp.resolve("crash-child.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                AgentCommand.class.getName(), "--device", device, "--synthetic", "wheeze",
-                "--bootstrap-servers", broker.bootstrapServers(), "--spool", spool.toString(), "--status-every", "1s"));
-        Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process child = new ProcessBuilder(childAgent(device, spool, "wheeze")).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         List<AudioChunk> before;
         try {
             before = AudioTopicReader.read(broker.bootstrapServers(), device, 4, Duration.ofSeconds(30));
