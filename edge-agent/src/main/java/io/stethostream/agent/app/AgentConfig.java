@@ -3,6 +3,7 @@ package io.stethostream.agent.app;
 import io.stethostream.agent.spool.SpoolConfig;
 import io.stethostream.protocol.Topics;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -32,7 +33,7 @@ public record AgentConfig(String deviceId, Map<String, String> attributes, int c
 
     public AgentConfig {
         Objects.requireNonNull(deviceId, "deviceId");
-        if (deviceId.isBlank() || deviceId.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
+        if (deviceId.isBlank() || deviceId.getBytes(StandardCharsets.UTF_8).length > 255) {
             throw new IllegalArgumentException("device id must be 1..255 UTF-8 bytes and not blank, got '" + deviceId
                     + "'");
         }

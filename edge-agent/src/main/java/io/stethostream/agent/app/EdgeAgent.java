@@ -115,14 +115,17 @@ public final class EdgeAgent implements AutoCloseable {
         return spool.status().unsentRecords() == 0;
     }
 
+    /** Counters of the capture thread. */
     public CaptureStats captureStats() {
         return captureStats;
     }
 
+    /** The sender, for its delivery counters. */
     public ChunkSender sender() {
         return sender;
     }
 
+    /** The spool's backlog now. */
     public SpoolStatus spoolStatus() throws IOException {
         return spool.status();
     }

@@ -39,10 +39,12 @@ public final class ChunkAssembler {
         return AudioChunkCodec.encode(chunk);
     }
 
+    /** The sequence number the next chunk will carry. */
     public long nextSequence() {
         return nextSequence;
     }
 
+    /** The device id every chunk carries. */
     public String deviceId() {
         return deviceId;
     }

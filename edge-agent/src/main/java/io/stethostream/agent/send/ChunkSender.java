@@ -226,6 +226,7 @@ public final class ChunkSender implements Runnable {
         }
     }
 
+    /** Counters of what was delivered, and the last error. */
     public DeliveryStats stats() {
         return stats;
     }

@@ -374,6 +374,7 @@ public final class Spool implements Closeable {
         return released;
     }
 
+    /** Backlog, disk use, oldest unsent age and drop count, for the status line. */
     public synchronized SpoolStatus status() throws IOException {
         return statusLocked();
     }
@@ -440,6 +441,7 @@ public final class Spool implements Closeable {
         }
     }
 
+    /** Where the spool lives. */
     public Path directory() {
         return dir;
     }
