@@ -138,7 +138,14 @@ public final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        AgentConfig config = config();
+        AgentConfig config;
+        try {
+            config = config();
+        } catch (NoSuchFileException e) {
+            err.println("error: " + describe(e));
+            err.flush();
+            return BAD_INPUT;
+        }
         AudioSource source;
         try {
             source = openSource();

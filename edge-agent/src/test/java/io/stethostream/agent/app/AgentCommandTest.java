@@ -56,6 +56,25 @@ class AgentCommandTest {
     }
 
     @Test
+    void aMissingKafkaConfigFileIsBadInput() {
+        int code = run("--device", "d1", "--synthetic", "normal", "--kafka-config", tmp.resolve("no.properties")
+                .toString(), "--spool", tmp.resolve("s").toString());
+        assertEquals(AgentCommand.BAD_INPUT, code);
+        assertTrue(err.toString().contains("no such file: " + tmp.resolve("no.properties")), err.toString());
+    }
+
+    @Test
+    void aKafkaConfigThatKafkaRefusesIsBadInput() throws Exception {
+        Path props = tmp.resolve("k.properties");
+        java.nio.file.Files.writeString(props, "bootstrap.servers=localhost:1\ndelivery.timeout.ms=1500\n"
+                + "request.timeout.ms=1000\n");
+        int code = run("--device", "d1", "--synthetic", "normal", "--kafka-config", props.toString(), "--spool",
+                tmp.resolve("s").toString(), "--duration", "1s");
+        assertEquals(AgentCommand.BAD_INPUT, code);
+        assertTrue(err.toString().contains("error: Kafka client configuration"), err.toString());
+    }
+
+    @Test
     void commandLineMistakesAreUsageErrors() {
         assertEquals(AgentCommand.USAGE, run("--device", "d1", "--file", "a.wav", "--synthetic", "normal",
                 "--bootstrap-servers", "x:1"));
