@@ -125,6 +125,11 @@ class AgentOnBrokerTest {
                 Duration.ofSeconds(20));
         assertEquals(range(0, captured), sequences(chunks), "every chunk exactly once, in order");
         assertEquals(0, agent.spoolStatus().unsentRecords());
+        // The audio is continuous across the outage: each chunk starts where the previous one ended.
+        for (int i = 1; i < chunks.size(); i++) {
+            assertEquals(chunks.get(i - 1).endTimeMicros(), chunks.get(i).captureTimeMicros(), 1_000,
+                    "chunk " + i + " follows chunk " + (i - 1) + " without a gap");
+        }
     }
 
     @Test
