@@ -20,7 +20,8 @@ public final class LineInputSource implements AudioSource {
     private final int rate;
     private volatile boolean closed;
 
-    private LineInputSource(TargetDataLine line, String name, int rate) {
+    /** Over an opened and started line (tests pass a fake one). */
+    LineInputSource(TargetDataLine line, String name, int rate) {
         this.line = line;
         this.name = name;
         this.rate = rate;
