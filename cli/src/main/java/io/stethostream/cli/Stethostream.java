@@ -1,5 +1,6 @@
 package io.stethostream.cli;
 
+import io.stethostream.agent.app.AgentCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,6 +24,7 @@ import java.io.PrintWriter;
                 PredictionsCommand.class,
                 AlertsCommand.class,
                 RunCommand.class,
+                AgentCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Stethostream implements Runnable {
