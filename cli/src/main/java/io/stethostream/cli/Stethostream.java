@@ -24,6 +24,7 @@ import java.io.PrintWriter;
                 PredictionsCommand.class,
                 AlertsCommand.class,
                 RunCommand.class,
+                DemoCommand.class,
                 AgentCommand.class,
                 CommandLine.HelpCommand.class
         })

@@ -125,6 +125,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "CPU threads (0 = all cores).")
     int threads;
 
+    @Option(names = "--init-from", paramLabel = "FILE|DIR", description = "Fine-tune: start from these weights (a "
+            + ".params file, or a run folder's model-best-val.params) instead of a random initialisation. The model "
+            + "options must describe the same architecture.")
+    Path initFrom;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
@@ -159,13 +164,20 @@ public final class TrainCommand implements Callable<Integer> {
         info.put("command", commandLine());
         info.put("config", config);
         info.put("featureSpec", featureSpec);
+        Path init = initialWeights();
+        if (init != null) {
+            info.put("initFrom", init.toString());
+        }
         info.put("cycles", Map.of("train", carved.train().size(), "validation", carved.validation().size(),
                 "test", splits.test().size()));
         RunReport report;
         try (Progress progress = new Progress(err, out, dir.resolve("train.log"))) {
             TrainingRun run = new TrainingRun(config, new BatchAssembler(featureSpec),
-                    new TrainingRun.Data(carved.train(), carved.validation(), splits.test()), dir, progress);
+                    new TrainingRun.Data(carved.train(), carved.validation(), splits.test()), dir, progress)
+                    .initialWeights(init);
             report = run.run(resume, info);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(e.getMessage(), e);
         }
         report.writeJson(dir.resolve("metrics.json"));
         Plots.learningCurves(report.epochs(), dir.resolve("learning-curves.png"));
@@ -177,6 +189,18 @@ public final class TrainCommand implements Callable<Integer> {
         out.println("wrote " + dir.resolve("metrics.json") + ", learning-curves.png, confusion-*.png");
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** --init-from as a .params file (a run folder means its validation-selected weights). */
+    private Path initialWeights() {
+        if (initFrom == null) {
+            return null;
+        }
+        Path p = Files.isDirectory(initFrom) ? initFrom.resolve("model-best-val.params") : initFrom;
+        if (!Files.isRegularFile(p)) {
+            throw new InvalidInputException("--init-from: no weights at " + p);
+        }
+        return p;
     }
 
     private static void writeConfusion(RunReport.Selection selection, String title, Path png) throws IOException {

@@ -45,6 +45,7 @@ public final class TrainingRun {
     private final Path out;
     private final TrainingListener listener;
     private final BatchAssembler assembler;
+    private Path initialWeights;
 
     public TrainingRun(TrainConfig config, BatchAssembler assembler, Data data, Path out, TrainingListener listener) {
         this.config = config;
@@ -58,6 +59,15 @@ public final class TrainingRun {
         }
     }
 
+    /**
+     * Starts from these weights (a {@code .params} file of a model with the same configuration) instead of a random
+     * initialisation: fine-tuning. A resumed run's checkpoint still wins.
+     */
+    public TrainingRun initialWeights(Path params) {
+        this.initialWeights = params;
+        return this;
+    }
+
     /** Trains (from the newest checkpoint when {@code resume}), writes the report, returns it. */
     public RunReport run(boolean resume, Map<String, Object> runInfo) throws IOException {
         Files.createDirectories(out);
@@ -66,6 +76,14 @@ public final class TrainingRun {
         try (NDManager manager = NDManager.newBaseManager(device)) {
             AstModel model = new AstModel(config.model());
             model.initialize(manager, DataType.FLOAT32, model.inputShape(config.batchSize()));
+            if (initialWeights != null) {
+                try {
+                    Checkpoints.loadParams(model, manager, initialWeights);
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("cannot start from " + initialWeights + ": " + e.getMessage(), e);
+                }
+                listener.onMessage("initialised from " + initialWeights);
+            }
             Checkpoints.enableGradients(model);
             AdamL2 optimizer = new AdamL2(model.getParameters(), manager, config.weightDecay(), config.averaging());
             Checkpoints checkpoints = new Checkpoints(out);

@@ -1,0 +1,72 @@
+package io.stethostream.cli;
+
+import io.stethostream.streams.models.ModelPublisher;
+import io.stethostream.streams.models.ModelRelease;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Properties;
+
+/**
+ * The demo's retrain-and-redeploy loop, with the real commands: fine-tune the shipped model briefly ({@code train
+ * --init-from}), export it ({@code export --verify}), and publish it as a release the running stream swaps in.
+ */
+final class DemoRetrain {
+
+    private final Path data;
+    private final Path initialWeights;
+    private final Path workDir;
+    private final PrintWriter out;
+
+    /**
+     * @param data           an ICBHI-layout folder to fine-tune on (the demo recordings by default)
+     * @param initialWeights the shipped model's training weights
+     * @param workDir        where the run and the exported file go
+     */
+    DemoRetrain(Path data, Path initialWeights, Path workDir, PrintWriter out) {
+        this.data = data;
+        this.initialWeights = initialWeights;
+        this.workDir = workDir;
+        this.out = out;
+    }
+
+    /** Runs the loop; returns the release deployed. */
+    ModelRelease run(Properties client) throws IOException {
+        String version = "demo-retrain-" + LocalTime.now().format(DateTimeFormatter.ofPattern("HHmmss"));
+        Path run = workDir.resolve(version);
+        say("fine-tuning the shipped model for 1 epoch on " + data + " (1 thread) ...");
+        step("train", "--dataset", "icbhi", "--root", data.toString(), "--preset", "tiny", "--depth", "4",
+                "--stride", "16", "--window-seconds", "8", "--epochs", "1", "--lr", "1e-4", "--method", "ce",
+                "--validation-fraction", "0", "--batch-size", "4", "--threads", "1", "--init-from",
+                initialWeights.toString(), "--out", run.toString());
+        Path file = run.resolve("model.onnx");
+        say("exporting " + file + " (version " + version + ") and checking it against DJL ...");
+        step("export", "--checkpoint", run.toString(), "--weights", "last", "--name", "stethostream-ast-tiny-d4",
+                "--model-version", version, "--out", file.toString(), "--verify", "--verify-audio",
+                data.resolve("audio_and_txt_files").resolve("102_1b1_Ar_sc_Meditron.flac").toString());
+        ModelRelease release = new ModelPublisher(client).deploy(file);
+        say("deployed release " + release.shortId() + " (" + release.modelVersion() + "); the stream swaps it in "
+                + "between windows while the agents keep streaming");
+        return release;
+    }
+
+    /** One CLI command in this process; its output is kept out of the live view unless it fails. */
+    private static void step(String... args) throws IOException {
+        StringWriter log = new StringWriter();
+        int code = Stethostream.commandLine(new PrintWriter(log), new PrintWriter(log)).execute(args);
+        if (code != ExitCodes.OK) {
+            throw new IOException("`" + args[0] + "` failed (exit " + code + "):\n" + log);
+        }
+    }
+
+    private void say(String line) {
+        synchronized (out) {
+            out.println("RETRAIN  " + line);
+            out.flush();
+        }
+    }
+}

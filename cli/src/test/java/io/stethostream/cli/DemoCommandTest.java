@@ -1,0 +1,69 @@
+package io.stethostream.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The README's first command, for real: embedded broker, the monitoring application with the shipped model, five edge
+ * agents (four real recordings, one synthetic poor-contact), the retrain-and-redeploy loop, and the summary.
+ */
+class DemoCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void demoWithRetrainSwitchesEveryDeviceToTheNewModelWithoutAGap() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Stethostream.commandLine(new PrintWriter(out), new PrintWriter(err)).execute("demo", "--retrain",
+                "--duration", "50s", "--status-every", "20s", "--broker-port", "0", "--http-port", "-1",
+                "--state-dir", dir.resolve("demo").toString());
+        String text = out.toString();
+        assertEquals(ExitCodes.OK, code, text + err);
+        assertTrue(text.contains("summary after"), text);
+        // Every device streamed windows and none has a gap in its window sequence (the summary's "gaps" column).
+        Pattern row = Pattern.compile("^  (icbhi-\\S+|synthetic-poor-contact)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s", Pattern.MULTILINE);
+        String summary = text.substring(text.indexOf("summary after"));
+        Matcher m = row.matcher(summary);
+        int devices = 0;
+        while (m.find()) {
+            devices++;
+            assertTrue(Integer.parseInt(m.group(2)) >= 10, m.group());
+            assertEquals("0", m.group(4), "gaps: " + m.group());
+        }
+        assertEquals(5, devices, summary);
+        // The redeployed model reached every device, each switch between two consecutive windows.
+        assertTrue(text.contains("RETRAIN  deployed release"), text);
+        Matcher sw = Pattern.compile("MODEL\\s+(\\S+)\\s+\\S+ -> demo-retrain-\\d+ .*: no gap\\)").matcher(summary);
+        int switched = 0;
+        while (sw.find()) {
+            switched++;
+        }
+        assertEquals(5, switched, summary);
+        assertTrue(!summary.contains("GAP"), summary);
+        // The synthetic poor-contact device raised a poor-signal alert.
+        assertTrue(summary.matches("(?s).*synthetic-poor-contact.*poor_signal raised=\\d+.*"), summary);
+        assertTrue(Files.isRegularFile(dir.resolve("demo").resolve(".stethostream-demo")));
+    }
+
+    @Test
+    void aForeignNonEmptyStateFolderIsNotEmptied() throws Exception {
+        Files.writeString(dir.resolve("precious.txt"), "keep");
+        StringWriter err = new StringWriter();
+        int code = Stethostream.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err)).execute("demo",
+                "--duration", "1s", "--state-dir", dir.toString());
+        assertEquals(ExitCodes.BAD_INPUT, code, err.toString());
+        assertTrue(Files.exists(dir.resolve("precious.txt")));
+    }
+}
