@@ -5,15 +5,18 @@ import io.stethostream.streams.models.ModelRelease;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Properties;
 
 /**
  * The demo's retrain-and-redeploy loop, with the real commands: fine-tune the shipped model briefly ({@code train
- * --init-from}), export it ({@code export --verify}), and publish it as a release the running stream swaps in.
+ * --init-from}), export it ({@code export --verify}), and publish it as a release the running stream swaps in. Training
+ * and export run as child processes: the JVM that serves the stream never loads DJL.
  */
 final class DemoRetrain {
 
@@ -38,9 +41,9 @@ final class DemoRetrain {
     ModelRelease run(Properties client) throws IOException {
         String version = "demo-retrain-" + LocalTime.now().format(DateTimeFormatter.ofPattern("HHmmss"));
         Path run = workDir.resolve(version);
-        say("fine-tuning the shipped model for 1 epoch on " + data + " (1 thread) ...");
+        say("fine-tuning the shipped model for 2 epochs on " + data + " (1 thread, in a separate JVM) ...");
         step("train", "--dataset", "icbhi", "--root", data.toString(), "--preset", "tiny", "--depth", "4",
-                "--stride", "16", "--window-seconds", "8", "--epochs", "1", "--lr", "1e-4", "--method", "ce",
+                "--stride", "16", "--window-seconds", "8", "--epochs", "2", "--lr", "1e-4", "--method", "ce",
                 "--validation-fraction", "0", "--batch-size", "4", "--threads", "1", "--init-from",
                 initialWeights.toString(), "--out", run.toString());
         Path file = run.resolve("model.onnx");
@@ -54,12 +57,29 @@ final class DemoRetrain {
         return release;
     }
 
-    /** One CLI command in this process; its output is kept out of the live view unless it fails. */
-    private static void step(String... args) throws IOException {
-        StringWriter log = new StringWriter();
-        int code = Stethostream.commandLine(new PrintWriter(log), new PrintWriter(log)).execute(args);
-        if (code != ExitCodes.OK) {
-            throw new IOException("`" + args[0] + "` failed (exit " + code + "):\n" + log);
+    /**
+     * One CLI command in a child JVM with this process's classpath: training and export load DJL and PyTorch, which the
+     * process that serves the stream must not. The output goes to a log file, shown only if the command fails.
+     */
+    private void step(String... args) throws IOException {
+        Files.createDirectories(workDir);
+        Path log = workDir.resolve(args[0] + ".log");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx3g", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
+                Stethostream.class.getName()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            int code = p.waitFor();
+            if (code != ExitCodes.OK) {
+                List<String> lines = Files.readAllLines(log);
+                throw new IOException("`" + args[0] + "` failed (exit " + code + "), last lines of " + log + ":\n"
+                        + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
+            }
+        } catch (InterruptedException e) {
+            p.destroy();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted during `" + args[0] + "`", e);
         }
     }
 
