@@ -24,7 +24,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -43,6 +45,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final Map<String, String> extra;
+    /** Additional client listeners (name to security protocol and port), e.g. a SASL one for security tests. */
+    private final Map<String, Map.Entry<String, Integer>> listeners = new LinkedHashMap<>();
     private KafkaRaftServer server;
 
     /**
@@ -59,6 +63,34 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     public EmbeddedKafkaBroker(Path dataDir, int port) throws IOException {
         this(dataDir, port, Map.of());
+    }
+
+    /**
+     * Adds a client listener on a free port of its own, before {@link #start()}: for example
+     * {@code addListener("SASL", "SASL_PLAINTEXT")}. The PLAINTEXT listener stays the inter-broker one; what the new
+     * listener needs (enabled SASL mechanisms, {@code listener.name.<name>.<mechanism>.sasl.jaas.config}) goes in
+     * {@code extra}. Returns the port.
+     */
+    public synchronized int addListener(String name, String securityProtocol) throws IOException {
+        if (server != null) {
+            throw new IllegalStateException("add listeners before start()");
+        }
+        String n = name.toUpperCase(Locale.ROOT);
+        if (n.equals("PLAINTEXT") || n.equals(CONTROLLER) || listeners.containsKey(n)) {
+            throw new IllegalArgumentException("listener name taken: " + name);
+        }
+        int p = freePort();
+        listeners.put(n, Map.entry(securityProtocol, p));
+        return p;
+    }
+
+    /** The address of a listener added with {@link #addListener}. */
+    public String bootstrapServers(String listenerName) {
+        Map.Entry<String, Integer> l = listeners.get(listenerName.toUpperCase(Locale.ROOT));
+        if (l == null) {
+            throw new IllegalArgumentException("no listener " + listenerName);
+        }
+        return "localhost:" + l.getValue();
     }
 
     /** Formats the storage if it never was, then starts; returns when the broker accepts connections. */
@@ -95,6 +127,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("controller.listener.names", CONTROLLER);
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
         p.put("inter.broker.listener.name", "PLAINTEXT");
+        for (Map.Entry<String, Map.Entry<String, Integer>> l : listeners.entrySet()) {
+            String address = l.getKey() + "://localhost:" + l.getValue().getValue();
+            p.put("listeners", p.get("listeners") + "," + address);
+            p.put("advertised.listeners", p.get("advertised.listeners") + "," + address);
+            p.put("listener.security.protocol.map", p.get("listener.security.protocol.map") + "," + l.getKey() + ":"
+                    + l.getValue().getKey());
+        }
         p.put("log.dirs", dataDir.toString());
         p.put("metadata.log.dir", dataDir.toString());
         // One node: every replication factor and min ISR is 1.
