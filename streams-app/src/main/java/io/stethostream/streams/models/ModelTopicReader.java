@@ -51,10 +51,24 @@ public final class ModelTopicReader implements AutoCloseable {
         this.client = client;
         this.topic = topic;
         this.consumer = new KafkaConsumer<>(ModelTopic.consumer(client));
-        consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        if (partitions.isEmpty()) {
-            throw new IllegalStateException("topic " + topic + " does not exist");
+        // A topic created a moment ago may not be in every broker's metadata yet: ask again for a while.
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (partitions.isEmpty()) {
+            consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            if (partitions.isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    consumer.close();
+                    throw new IllegalStateException("topic " + topic + " does not exist");
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    consumer.close();
+                    throw new IllegalStateException("interrupted while waiting for topic " + topic, e);
+                }
+            }
         }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
