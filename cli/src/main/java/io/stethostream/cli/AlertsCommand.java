@@ -6,11 +6,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -25,25 +23,12 @@ public final class AlertsCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--follow", description = "Keep printing new alerts until interrupted.")
-    boolean follow;
-
-    @Option(names = "--device", paramLabel = "ID", description = "Only this device.")
-    String device;
-
-    @Option(names = "--json", description = "Print the records as they are (one JSON object per line).")
-    boolean json;
+    @Mixin
+    TopicConsole console;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        TopicTail.read(kafka.client(), Topics.ALERTS, follow, r -> {
-            if (device == null || device.equals(r.key())) {
-                out.println(json ? r.value() : format(r));
-                out.flush();
-            }
-        });
-        return ExitCodes.OK;
+        return console.print(kafka.client(), Topics.ALERTS, spec.commandLine().getOut(), AlertsCommand::format);
     }
 
     /** {@code at  device  STATE kind (from previous)  since ...  reason  [model version]}. */

@@ -6,11 +6,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
@@ -28,25 +26,12 @@ public final class PredictionsCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--follow", description = "Keep printing new predictions until interrupted.")
-    boolean follow;
-
-    @Option(names = "--device", paramLabel = "ID", description = "Only this device.")
-    String device;
-
-    @Option(names = "--json", description = "Print the records as they are (one JSON object per line).")
-    boolean json;
+    @Mixin
+    TopicConsole console;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        TopicTail.read(kafka.client(), Topics.PREDICTIONS, follow, r -> {
-            if (device == null || device.equals(r.key())) {
-                out.println(json ? r.value() : format(r));
-                out.flush();
-            }
-        });
-        return ExitCodes.OK;
+        return console.print(kafka.client(), Topics.PREDICTIONS, spec.commandLine().getOut(), PredictionsCommand::format);
     }
 
     /** {@code start-end  device  label p  (all probabilities)  quality  [model version]}. */

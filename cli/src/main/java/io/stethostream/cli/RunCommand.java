@@ -106,10 +106,15 @@ public final class RunCommand implements Callable<Integer> {
                 meta.modelName(), meta.modelVersion(), service.slot().releaseId().substring(0, 12),
                 service.app().httpPort() > 0 ? "http://localhost:" + service.app().httpPort() + "/metrics" : "off");
         out.flush();
-        if (limit != null) {
-            stopped.await(limit.toMillis(), TimeUnit.MILLISECONDS);
-        } else {
-            service.app().awaitTermination();
+        boolean interrupted = false;
+        try {
+            if (limit != null) {
+                stopped.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                service.app().awaitTermination();
+            }
+        } catch (InterruptedException e) {
+            interrupted = true; // stop as on --duration; the flag is set again once everything is closed
         }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
@@ -119,6 +124,9 @@ public final class RunCommand implements Callable<Integer> {
         }
         out.println("stethostream stopped");
         out.flush();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
         return ExitCodes.OK;
     }
 
