@@ -23,6 +23,7 @@ import java.io.PrintWriter;
                 PredictionsCommand.class,
                 AlertsCommand.class,
                 RunCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Stethostream implements Runnable {

@@ -700,8 +700,8 @@ public final class StreamCapacityBenchmark {
                 double sw = streamWindows(service);
                 double[] lat = latencies(received, lastCount, count);
                 progress.accept(String.format(Locale.ROOT,
-                        "%s %s N=%d t=%3.0fs  windows/s %.1f (expected %.1f, stream %.1f)  p50 %s  p99 %s  lag %d chunks",
-                        phase, index > 0 ? String.valueOf(index) : "", devices, (now - start) / 1e6,
+                        "%s N=%d t=%3.0fs  windows/s %.1f (expected %.1f, stream %.1f)  p50 %s  p99 %s  lag %d chunks",
+                        label(phase, index), devices, (now - start) / 1e6,
                         (count - lastCount) / secs, devices / (hopMicros / 1e6), (sw - lastStreamWindows) / secs,
                         ms(percentile(lat, 0.5)), ms(percentile(lat, 0.99)), lag));
                 lastReport = now;
@@ -758,8 +758,8 @@ public final class StreamCapacityBenchmark {
                 chunksSent.get() - sentAtStart, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                 held, held ? "held" : String.join("; ", why));
         progress.accept(String.format(Locale.ROOT,
-                "%s %s N=%d: %s — received %d/%d windows (%.0f%%), p50 %s, p99 %s, max %s, growth %+.0f ms, "
-                        + "lag max %d chunks, load %.2f", phase, index > 0 ? String.valueOf(index) : "", devices,
+                "%s N=%d: %s - received %d/%d windows (%.0f%%), p50 %s, p99 %s, max %s, growth %+.0f ms, "
+                        + "lag max %d chunks, load %.2f", label(phase, index), devices,
                 held ? "HELD" : "FAILED (" + result.verdict() + ")", got, expected, 100 * fraction,
                 ms(result.p50Ms()), ms(p99), ms(result.maxMs()), growthMs, lagMax, result.loadAverage()));
         return result;
@@ -782,6 +782,10 @@ public final class StreamCapacityBenchmark {
         Thread.sleep(Math.min(hopMicros / 1000 * 2, 5_000));
         drainInbox();
         progress.accept("backlog now " + lag + " chunks");
+    }
+
+    private static String label(String phase, int index) {
+        return index > 0 ? phase + " " + index : phase;
     }
 
     private static double streamWindows(MonitoringService service) {
