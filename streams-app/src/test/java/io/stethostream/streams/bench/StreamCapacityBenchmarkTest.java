@@ -25,7 +25,7 @@ class StreamCapacityBenchmarkTest {
     @Test
     void shortRunMeasuresInferenceAndOneStep() throws Exception {
         StreamCapacityBenchmark.Config config = new StreamCapacityBenchmark.Config(2, 2, 2, Duration.ofSeconds(15),
-                Duration.ZERO, TestModels.modelFile(), 1, null, dir.resolve("work"), 1.0, Duration.ofSeconds(5),
+                Duration.ZERO, TestModels.modelFile(), 1, null, dir.resolve("work"), 0.5, Duration.ofSeconds(5),
                 Duration.ofSeconds(10));
         List<String> lines = new ArrayList<>();
         StreamCapacityBenchmark.Result r = new StreamCapacityBenchmark(config, line -> {
@@ -40,6 +40,8 @@ class StreamCapacityBenchmarkTest {
         assertTrue(inf.featureMillisPerHop() > 0 && Double.isFinite(inf.featureMillisPerHop()));
         assertEquals(inf.bestWindowsPerSecond() * r.model().hopSeconds(), inf.devicesBoundBest(), 1e-9);
 
+        assertTrue(r.inferenceAfter().batch1WindowsPerSecond() > 0, "measured again after the stream");
+        assertEquals(Math.max(inf.devicesBoundBest(), r.inferenceAfter().devicesBoundBest()), r.inferenceBoundDevices());
         assertEquals(1, r.steps().size());
         StreamCapacityBenchmark.Phase step = r.steps().get(0);
         assertEquals(2, step.devices());
