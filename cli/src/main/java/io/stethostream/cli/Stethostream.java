@@ -26,6 +26,7 @@ import java.io.PrintWriter;
                 RunCommand.class,
                 DemoCommand.class,
                 AgentCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Stethostream implements Runnable {

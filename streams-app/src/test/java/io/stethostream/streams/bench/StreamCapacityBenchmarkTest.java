@@ -1,0 +1,80 @@
+package io.stethostream.streams.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stethostream.streams.testing.TestModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The benchmark end to end on the embedded broker, very short: the structure of its result, no timing thresholds. */
+class StreamCapacityBenchmarkTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shortRunMeasuresInferenceAndOneStep() throws Exception {
+        StreamCapacityBenchmark.Config config = new StreamCapacityBenchmark.Config(2, 2, 2, Duration.ofSeconds(15),
+                Duration.ZERO, TestModels.modelFile(), 1, null, dir.resolve("work"), 0.5, Duration.ofSeconds(5),
+                Duration.ofSeconds(10));
+        List<String> lines = new ArrayList<>();
+        StreamCapacityBenchmark.Result r = new StreamCapacityBenchmark(config, line -> {
+            lines.add(line);
+            System.out.println(line);
+        }).run();
+        System.out.print(StreamCapacityBenchmark.summary(r));
+
+        StreamCapacityBenchmark.InferenceCapacity inf = r.inference();
+        assertTrue(inf.batch1WindowsPerSecond() > 0 && Double.isFinite(inf.batch1WindowsPerSecond()));
+        assertTrue(inf.batch8WindowsPerSecond() > 0 && Double.isFinite(inf.batch8WindowsPerSecond()));
+        assertTrue(inf.featureMillisPerHop() > 0 && Double.isFinite(inf.featureMillisPerHop()));
+        assertEquals(inf.bestWindowsPerSecond() * r.model().hopSeconds(), inf.devicesBoundBest(), 1e-9);
+
+        assertTrue(r.inferenceAfter().batch1WindowsPerSecond() > 0, "measured again after the stream");
+        assertEquals(Math.max(inf.devicesBoundBest(), r.inferenceAfter().devicesBoundBest()), r.inferenceBoundDevices());
+        assertEquals(1, r.steps().size());
+        StreamCapacityBenchmark.Phase step = r.steps().get(0);
+        assertEquals(2, step.devices());
+        assertTrue(step.expectedWindows() > 0, "expected " + step.expectedWindows());
+        assertTrue(step.receivedWindows() > 0, "received " + step.receivedWindows());
+        assertTrue(step.receivedWindows() <= step.expectedWindows(), step.toString());
+        assertEquals(0, step.duplicateWindows(), "exactly-once: no prediction twice");
+        assertTrue(step.latencySamples() > 0);
+        assertTrue(Double.isFinite(step.p50Ms()) && Double.isFinite(step.p99Ms()), step.toString());
+        assertTrue(step.p50Ms() > 0 && step.p50Ms() <= step.p99Ms() && step.p99Ms() <= step.maxMs(), step.toString());
+        assertTrue(step.chunksSent() > 0);
+        assertNull(r.hold(), "no hold phase was asked for");
+        assertEquals(step.held() ? 2 : 0, r.largestHeldDevices());
+        assertTrue(r.machine().cores() >= 1);
+        assertFalse(lines.isEmpty(), "progress lines");
+
+        JsonNode json = new ObjectMapper().readTree(StreamCapacityBenchmark.toJson(r));
+        for (String key : new String[] {"machine", "model", "inference", "steps", "largestHeldDevices",
+                "ratioToInferenceBound", "criteria", "notes"}) {
+            assertTrue(json.has(key), "JSON has " + key);
+        }
+        assertEquals(step.receivedWindows(), json.path("steps").get(0).path("receivedWindows").asLong());
+        assertFalse(StreamCapacityBenchmark.summary(r).isBlank());
+    }
+
+    @Test
+    void percentilesAndSlope() {
+        double[] v = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+        assertEquals(5, StreamCapacityBenchmark.percentile(v, 0.5));
+        assertEquals(10, StreamCapacityBenchmark.percentile(v, 0.99));
+        assertTrue(Double.isNaN(StreamCapacityBenchmark.percentile(new double[0], 0.5)));
+        assertEquals(2.0, StreamCapacityBenchmark.slope(List.of(new double[] {0, 1}, new double[] {1, 3},
+                new double[] {2, 5})), 1e-12);
+        assertEquals(0.0, StreamCapacityBenchmark.slope(List.of(new double[] {1, 1})));
+    }
+}
