@@ -145,9 +145,9 @@ public final class ModelTopicReader implements AutoCloseable {
         return Optional.ofNullable(releases.get(sha));
     }
 
-    /** Latest status per instance, by instance id. */
+    /** Latest status per instance, sorted by instance id. */
     public Map<String, ModelStatus> statuses() {
-        return Map.copyOf(statuses);
+        return java.util.Collections.unmodifiableMap(new TreeMap<>(statuses));
     }
 
     /**
