@@ -3,6 +3,8 @@ package io.stethostream.cli;
 import io.stethostream.streams.models.ModelPublisher;
 import io.stethostream.streams.models.ModelStatus;
 import io.stethostream.streams.models.ModelTopicReader;
+import io.stethostream.agent.app.DurationConverter;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,7 +15,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -78,24 +79,15 @@ public final class RollbackCommand implements Callable<Integer> {
         return refused ? ExitCodes.BAD_INPUT : ExitCodes.OK;
     }
 
+    /** A duration option ("500ms", "60s", "5m", "2h", "PT1M", as the agent's), or "0" for none. */
     static Duration duration(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
+        if (text.trim().equals("0")) {
+            return Duration.ZERO;
+        }
         try {
-            if (t.equals("0")) {
-                return Duration.ZERO;
-            }
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            }
-            if (t.endsWith("s")) {
-                return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
-            }
-            if (t.endsWith("m")) {
-                return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 60_000));
-            }
-            return Duration.parse(text);
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new InvalidInputException("not a duration: '" + text + "' (e.g. 30s, 2m, 500ms)");
+            return DurationConverter.parse(text);
+        } catch (CommandLine.TypeConversionException e) {
+            throw new InvalidInputException(e.getMessage(), e);
         }
     }
 }
