@@ -169,7 +169,7 @@ class ModelReleasesIntegrationTest {
         Path junk = dir.resolve("junk.onnx");
         Files.write(junk, new byte[] {1, 2, 3});
         assertThrows(java.io.IOException.class, () -> publisher.deploy(junk));
-        assertEquals(1, publisher.current().history().size() + 1);
+        assertTrue(publisher.current().history().isEmpty(), "the refused file left no release behind");
     }
 
     private static int infer(ModelSlot slot, AtomicBoolean stop) {
