@@ -2,11 +2,9 @@ package io.stethostream.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stethostream.protocol.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -58,13 +56,7 @@ final class DemoConsole implements AutoCloseable {
     DemoConsole(Properties client, PrintWriter out, long hopMicros) {
         this.out = out;
         this.hopMicros = hopMicros;
-        Properties p = new Properties();
-        p.putAll(client);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumer = new KafkaConsumer<>(p);
+        consumer = TopicTail.consumer(client);
         List<TopicPartition> parts = new ArrayList<>();
         for (String topic : List.of(Topics.PREDICTIONS, Topics.ALERTS)) {
             consumer.partitionsFor(topic, Duration.ofSeconds(30))

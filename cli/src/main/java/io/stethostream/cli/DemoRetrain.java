@@ -1,6 +1,7 @@
 package io.stethostream.cli;
 
 import io.stethostream.streams.models.ModelPublisher;
+import io.stethostream.streams.models.ModelRefusedException;
 import io.stethostream.streams.models.ModelRelease;
 
 import java.io.IOException;
@@ -51,7 +52,12 @@ final class DemoRetrain {
         step("export", "--checkpoint", run.toString(), "--weights", "last", "--name", "stethostream-ast-tiny-d4",
                 "--model-version", version, "--out", file.toString(), "--verify", "--verify-audio",
                 data.resolve("audio_and_txt_files").resolve("102_1b1_Ar_sc_Meditron.flac").toString());
-        ModelRelease release = new ModelPublisher(client).deploy(file);
+        ModelRelease release;
+        try {
+            release = new ModelPublisher(client).deploy(file);
+        } catch (ModelRefusedException e) {
+            throw new IOException("the exported model is not servable: " + e.getMessage(), e);
+        }
         say("deployed release " + release.shortId() + " (" + release.modelVersion() + "); the stream swaps it in "
                 + "between windows while the agents keep streaming");
         return release;

@@ -1,6 +1,7 @@
 package io.stethostream.cli;
 
 import io.stethostream.streams.models.ModelPublisher;
+import io.stethostream.streams.models.ModelRefusedException;
 import io.stethostream.streams.models.ModelRelease;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,10 +48,7 @@ public final class DeployCommand implements Callable<Integer> {
         ModelRelease release;
         try {
             release = new ModelPublisher(kafka.client()).deploy(model);
-        } catch (IOException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("cannot publish")) {
-                throw e;
-            }
+        } catch (ModelRefusedException e) {
             throw new InvalidInputException("refusing to deploy " + model + ": " + e.getMessage(), e);
         }
         out.printf(Locale.ROOT, "deployed %s %s as release %s (%d bytes in %d chunks)%n", release.modelName(),

@@ -22,7 +22,8 @@ final class TopicTail {
     private TopicTail() {
     }
 
-    static void read(Properties client, String topic, boolean follow, Consumer<ConsumerRecord<String, String>> sink) {
+    /** A consumer of string records without a group that sees only committed records. */
+    static KafkaConsumer<String, String> consumer(Properties client) {
         Properties p = new Properties();
         p.putAll(client);
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -31,10 +32,14 @@ final class TopicTail {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         // The stream writes with exactly-once: show only committed records, as any downstream consumer should.
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+        return new KafkaConsumer<>(p);
+    }
+
+    static void read(Properties client, String topic, boolean follow, Consumer<ConsumerRecord<String, String>> sink) {
+        try (KafkaConsumer<String, String> consumer = consumer(client)) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
             if (infos == null || infos.isEmpty()) {
-                throw new InvalidInputException("topic " + topic + " does not exist at " + p.get("bootstrap.servers")
+                throw new InvalidInputException("topic " + topic + " does not exist at " + client.get("bootstrap.servers")
                         + " (is the application running?)");
             }
             List<TopicPartition> parts = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();

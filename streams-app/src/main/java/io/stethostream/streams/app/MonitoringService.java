@@ -89,7 +89,11 @@ public final class MonitoringService implements AutoCloseable {
                 slot = new ModelSlot(openFile(o.modelFile(), modelOptions), fileSha(o.modelFile()));
                 // Publish the file as the first release, so that later deploys can be rolled back to it and new
                 // instances start from the topic. Concurrent first starts write the same content-addressed records.
-                new ModelPublisher(client).deploy(o.modelFile());
+                try {
+                    new ModelPublisher(client).deploy(o.modelFile());
+                } catch (ModelRefusedException e) {
+                    throw new IllegalStateException("the model file passed its canary but not deploy: " + e.getMessage(), e);
+                }
                 LOG.info("no model release on the topic yet: serving and publishing {}", o.modelFile());
             }
             watcher.start(slot);

@@ -40,13 +40,16 @@ public final class ModelPublisher {
      * Publishes {@code file} (chunks, then manifest, then the desired pointer). The file is opened first, so a file
      * that is not a servable Stethostream model never reaches the topic.
      *
-     * @throws IOException when the file cannot be read or is not a valid model (the message says why)
+     * @throws ModelRefusedException when the file is not a valid Stethostream model (the message says why)
+     * @throws IOException           when the file cannot be read or the topic cannot be written
      */
-    public ModelRelease deploy(Path file) throws IOException {
+    public ModelRelease deploy(Path file) throws IOException, ModelRefusedException {
         byte[] bytes = Files.readAllBytes(file);
         ModelMetadata meta;
         try (OnnxModel model = OnnxModel.open(file, new OnnxModel.Options(1, OnnxModel.Device.CPU))) {
             meta = model.metadata();
+        } catch (IOException | RuntimeException e) {
+            throw new ModelRefusedException(e.getMessage(), e);
         }
         return deploy(bytes, meta.modelName(), meta.modelVersion());
     }

@@ -168,7 +168,7 @@ class ModelReleasesIntegrationTest {
         // deploy(Path) opens the file first: a file that is no model never reaches the topic.
         Path junk = dir.resolve("junk.onnx");
         Files.write(junk, new byte[] {1, 2, 3});
-        assertThrows(java.io.IOException.class, () -> publisher.deploy(junk));
+        assertThrows(ModelRefusedException.class, () -> publisher.deploy(junk));
         assertTrue(publisher.current().history().isEmpty(), "the refused file left no release behind");
     }
 
