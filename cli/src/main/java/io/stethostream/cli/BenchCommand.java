@@ -12,6 +12,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code stethostream bench}: load benchmarks. */
@@ -79,6 +81,11 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--out", paramLabel = "FILE.json", description = "Write the results as JSON.")
         Path out;
 
+        @Option(names = "--streams-config", paramLabel = "KEY=VALUE",
+                description = "A Kafka Streams setting for the monitoring instance (e.g. commit.interval.ms=500); "
+                        + "repeatable.")
+        Map<String, String> streamsConfig = new LinkedHashMap<>();
+
         @Override
         public Integer call() throws IOException, InterruptedException {
             PrintWriter console = spec.commandLine().getOut();
@@ -93,7 +100,7 @@ public final class BenchCommand implements Runnable {
                 StreamCapacityBenchmark.Config d = StreamCapacityBenchmark.Config.defaults(modelFile);
                 config = new StreamCapacityBenchmark.Config(devicesStart, devicesStep, devicesMax, step, holdFor,
                         modelFile, threads, bootstrapServers, null, inferenceSeconds, d.progressEvery(),
-                        d.drainTimeout());
+                        d.drainTimeout(), streamsConfig);
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException(e.getMessage(), e);
             }

@@ -52,6 +52,9 @@ public final class MonitoringApp implements AutoCloseable {
     }
 
     private final AppConfig app;
+    /** Kafka Streams commit interval unless the client properties set {@code commit.interval.ms}. */
+    public static final long DEFAULT_COMMIT_INTERVAL_MS = 500;
+
     private final MonitoringConfig config;
     private final ModelSlot slot;
     private final StreamMetrics metrics = new StreamMetrics();
@@ -77,6 +80,10 @@ public final class MonitoringApp implements AutoCloseable {
         if (app.replication() > 0) {
             p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) app.replication());
         }
+        // Each exactly-once commit blocks the stream thread for a transaction round trip (~6 ms here); at Kafka
+        // Streams' EOS default of 100 ms that was ~6 % of the thread's time. 500 ms costs ~0.25 s of median latency
+        // on a 2 s hop and gives that capacity back (docs/benchmarks-stream.md). A client file may set another.
+        p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, DEFAULT_COMMIT_INTERVAL_MS);
         // Records of one poll are a few chunks per device; a window takes tens of ms to infer on a CPU.
         p.putIfAbsent(StreamsConfig.consumerPrefix("max.poll.records"), 100);
         // Predictions are small; audio chunks may be up to ~2 MB (10 s of 48 kHz float).
@@ -157,6 +164,36 @@ public final class MonitoringApp implements AutoCloseable {
     public StreamMetrics metrics() {
         return metrics;
     }
+
+    /**
+     * Where the stream threads spend their time, from Kafka Streams' own thread metrics: the fractions
+     * {@code process-ratio}, {@code commit-ratio}, {@code poll-ratio}, {@code punctuate-ratio} (averaged over threads)
+     * and {@code commit-latency-avg} in ms. Empty before the stream starts. For benchmarks and diagnosis.
+     */
+    public Map<String, Double> threadTimeShares() {
+        KafkaStreams s = streams;
+        Map<String, Double> sums = new java.util.TreeMap<>();
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        if (s == null) {
+            return sums;
+        }
+        for (Map.Entry<MetricName, ? extends Metric> e : s.metrics().entrySet()) {
+            MetricName n = e.getKey();
+            if (!"stream-thread-metrics".equals(n.group()) || !THREAD_TIME_METRICS.contains(n.name())) {
+                continue;
+            }
+            Object v = e.getValue().metricValue();
+            if (v instanceof Number num && Double.isFinite(num.doubleValue())) {
+                sums.merge(n.name(), num.doubleValue(), Double::sum);
+                counts.merge(n.name(), 1, Integer::sum);
+            }
+        }
+        sums.replaceAll((k, v) -> v / counts.get(k));
+        return sums;
+    }
+
+    private static final java.util.Set<String> THREAD_TIME_METRICS =
+            java.util.Set.of("process-ratio", "commit-ratio", "poll-ratio", "punctuate-ratio", "commit-latency-avg");
 
     /** The HTTP port, or -1 when the endpoint is off or not started. */
     public int httpPort() {

@@ -9,6 +9,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -195,15 +196,10 @@ public final class DeviceStreamCodec {
 
     private static void writeFloats(DataOutputStream out, float[] a, int from, int n) throws IOException {
         out.writeInt(n);
-        byte[] b = new byte[n * 4];
-        for (int i = 0; i < n; i++) {
-            int bits = Float.floatToRawIntBits(a[from + i]);
-            b[4 * i] = (byte) (bits >>> 24);
-            b[4 * i + 1] = (byte) (bits >>> 16);
-            b[4 * i + 2] = (byte) (bits >>> 8);
-            b[4 * i + 3] = (byte) bits;
-        }
-        out.write(b);
+        // Big-endian IEEE floats, as DataOutputStream.writeFloat writes them, converted in bulk.
+        ByteBuffer b = ByteBuffer.allocate(n * 4);
+        b.asFloatBuffer().put(a, from, n);
+        out.write(b.array());
     }
 
     private static float[] readFloats(DataInputStream in) throws IOException {
@@ -211,10 +207,7 @@ public final class DeviceStreamCodec {
         byte[] b = new byte[n * 4];
         in.readFully(b);
         float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = Float.intBitsToFloat((b[4 * i] & 0xff) << 24 | (b[4 * i + 1] & 0xff) << 16
-                    | (b[4 * i + 2] & 0xff) << 8 | (b[4 * i + 3] & 0xff));
-        }
+        ByteBuffer.wrap(b).asFloatBuffer().get(a);
         return a;
     }
 }

@@ -17,6 +17,7 @@ import io.stethostream.protocol.Topics;
 import io.stethostream.runtime.ModelMetadata;
 import io.stethostream.runtime.OnnxModel;
 import io.stethostream.streams.app.AppConfig;
+import io.stethostream.streams.app.MonitoringApp;
 import io.stethostream.streams.app.MonitoringService;
 import io.stethostream.streams.broker.EmbeddedKafkaBroker;
 import io.stethostream.streams.topology.MonitoringConfig;
@@ -81,7 +82,7 @@ import java.util.stream.Stream;
  *       largest N that held is then held for {@code hold} and judged by the same criteria.</li>
  * </ol>
  *
- * Latency includes the exactly-once commit interval (100 ms by default): a read_committed reader only sees a
+ * Latency includes the exactly-once commit interval (500 ms by default): a read_committed reader only sees a
  * prediction once the stream's transaction commits, which is what a consumer of the product sees too.
  */
 public final class StreamCapacityBenchmark {
@@ -114,7 +115,7 @@ public final class StreamCapacityBenchmark {
      */
     public record Config(int devicesStart, int devicesStep, int devicesMax, Duration stepDuration, Duration hold,
                          Path model, int threads, String bootstrapServers, Path workDir, double inferenceSeconds,
-                         Duration progressEvery, Duration drainTimeout) {
+                         Duration progressEvery, Duration drainTimeout, Map<String, String> streamsSettings) {
 
         public Config {
             if (devicesStart < 1 || devicesStep < 1 || devicesMax < devicesStart) {
@@ -134,12 +135,13 @@ public final class StreamCapacityBenchmark {
             if (!(inferenceSeconds > 0)) {
                 throw new IllegalArgumentException("inference seconds must be > 0, got " + inferenceSeconds);
             }
+            streamsSettings = Map.copyOf(streamsSettings == null ? Map.of() : streamsSettings);
         }
 
         /** The defaults of {@code stethostream bench stream}. */
         public static Config defaults(Path model) {
             return new Config(4, 4, 200, Duration.ofSeconds(60), Duration.ofMinutes(5), model, 0, null, null, 10.0,
-                    Duration.ofSeconds(10), Duration.ofMinutes(2));
+                    Duration.ofSeconds(10), Duration.ofMinutes(2), Map.of());
         }
     }
 
@@ -295,7 +297,10 @@ public final class StreamCapacityBenchmark {
             }
             Path clientFile = work.resolve("bench-client.properties");
             // A fresh application id: start at the end of the audio topic, not at old audio on a shared cluster.
-            Files.writeString(clientFile, "main.consumer.auto.offset.reset=latest\n");
+            // Extra Kafka Streams settings (commit.interval.ms, say) go in the same file, which the app applies first.
+            StringBuilder clientProps = new StringBuilder("main.consumer.auto.offset.reset=latest\n");
+            config.streamsSettings().forEach((k, v) -> clientProps.append(k).append('=').append(v).append('\n'));
+            Files.writeString(clientFile, clientProps.toString());
             String applicationId = "stethostream-bench-" + runId;
             AppConfig app = new AppConfig(applicationId, bootstrap, clientFile, work.resolve("streams"), -1, true, 4,
                     (short) -1, 1);
@@ -390,7 +395,8 @@ public final class StreamCapacityBenchmark {
             notes.add("no step held, not even " + config.devicesStart() + " devices");
         }
         notes.add("latency = time the read_committed consumer received the prediction - capture end of the window; "
-                + "it includes the exactly-once commit interval (100 ms by default)");
+                + "it includes the exactly-once commit interval (" + config.streamsSettings().getOrDefault(
+                "commit.interval.ms", String.valueOf(MonitoringApp.DEFAULT_COMMIT_INTERVAL_MS)) + " ms)");
         Phase atHeld = hold;
         if (atHeld == null) {
             for (Phase s : steps) {
@@ -414,6 +420,7 @@ public final class StreamCapacityBenchmark {
         settings.put("streamThreads", 1);
         settings.put("partitions", 4);
         settings.put("processingGuarantee", "exactly_once_v2");
+        settings.put("streamsSettings", config.streamsSettings());
         settings.put("sampleRate", SAMPLE_RATE);
         settings.put("chunkMs", CHUNK_MICROS / 1000);
         settings.put("clipSeconds", CLIP_SECONDS);
@@ -714,10 +721,11 @@ public final class StreamCapacityBenchmark {
                 double sw = streamWindows(service);
                 double[] lat = latencies(received, lastCount, count);
                 progress.accept(String.format(Locale.ROOT,
-                        "%s N=%d t=%3.0fs  windows/s %.1f (expected %.1f, stream %.1f)  p50 %s  p99 %s  lag %d chunks",
+                        "%s N=%d t=%3.0fs  windows/s %.1f (expected %.1f, stream %.1f)  p50 %s  p99 %s  lag %d chunks"
+                                + "  thread %s",
                         label(phase, index), devices, (now - start) / 1e6,
                         (count - lastCount) / secs, devices / (hopMicros / 1e6), (sw - lastStreamWindows) / secs,
-                        ms(percentile(lat, 0.5)), ms(percentile(lat, 0.99)), lag));
+                        ms(percentile(lat, 0.5)), ms(percentile(lat, 0.99)), lag, threadShares(service)));
                 lastReport = now;
                 lastCount = count;
                 lastStreamWindows = sw;
@@ -800,6 +808,15 @@ public final class StreamCapacityBenchmark {
 
     private static String label(String phase, int index) {
         return index > 0 ? phase + " " + index : phase;
+    }
+
+    /** The stream thread's time split (process / commit / poll / punctuate) and commit latency, for the log. */
+    private static String threadShares(MonitoringService service) {
+        Map<String, Double> m = service.app().threadTimeShares();
+        return String.format(Locale.ROOT, "process %.2f commit %.2f poll %.2f punctuate %.2f, commit %.1f ms",
+                m.getOrDefault("process-ratio", Double.NaN), m.getOrDefault("commit-ratio", Double.NaN),
+                m.getOrDefault("poll-ratio", Double.NaN), m.getOrDefault("punctuate-ratio", Double.NaN),
+                m.getOrDefault("commit-latency-avg", Double.NaN));
     }
 
     private static double streamWindows(MonitoringService service) {

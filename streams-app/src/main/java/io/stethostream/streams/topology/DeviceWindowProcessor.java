@@ -67,6 +67,9 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
     private KeyValueStore<String, byte[]> audio;
     private KeyValueStore<String, DeviceStatus> statuses;
     private final Map<String, DeviceStream> cache = new HashMap<>();
+    // Statuses as last written to their store: every chunk reads and rewrites one, and JSON decoding each time cost
+    // about as much as the signal-quality check.
+    private final Map<String, DeviceStatus> statusCache = new HashMap<>();
     private List<Pending> pending = new ArrayList<>();
     private final Set<String> dirty = new LinkedHashSet<>();
     private boolean recovered;
@@ -86,6 +89,7 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
         this.audio = context.getStateStore(StreamTopics.DEVICE_AUDIO_STORE);
         this.statuses = context.getStateStore(StreamTopics.DEVICE_STATUS_STORE);
         cache.clear();
+        statusCache.clear();
         pending = new ArrayList<>();
         dirty.clear();
         recovered = false;
@@ -129,7 +133,7 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
             context.forward(new Record<>(device, new AlertInput(null, AlertInput.Signal.RESUMED,
                     status.lastAudioWallMs(), now), record.timestamp()), MonitoringTopology.ALERTS);
         }
-        statuses.put(device, status.withAudio(now, stream.lastEndMicros(), stream.sampleRate(), stream.chunks(),
+        putStatus(device, status.withAudio(now, stream.lastEndMicros(), stream.sampleRate(), stream.chunks(),
                 stream.duplicates(), stream.missingSequences(), stream.restarts()));
         if (config.batchMaxWaitMs() == 0 || pending.size() >= config.batchMaxWindows()) {
             flush();
@@ -255,7 +259,7 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
             context.forward(new Record<>(p.device(), wp, p.timestamp()), MonitoringTopology.PREDICTIONS_SINK);
             context.forward(new Record<>(p.device(), AlertInput.of(wp), p.timestamp()), MonitoringTopology.ALERTS);
             p.stream().markEmitted(p.startSample());
-            statuses.put(p.device(), status(p.device()).withWindow(wp));
+            putStatus(p.device(), status(p.device()).withWindow(wp));
             dirty.add(p.device());
         }
     }
@@ -298,8 +302,19 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
     }
 
     private DeviceStatus status(String device) {
-        DeviceStatus s = statuses.get(device);
+        DeviceStatus s = statusCache.get(device);
+        if (s == null) {
+            s = statuses.get(device);
+            if (s != null) {
+                statusCache.put(device, s);
+            }
+        }
         return s != null ? s : DeviceStatus.initial(device);
+    }
+
+    private void putStatus(String device, DeviceStatus status) {
+        statuses.put(device, status);
+        statusCache.put(device, status);
     }
 
     private void checkSignalLost(long now) {
@@ -315,7 +330,7 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
             }
         }
         for (KeyValue<String, DeviceStatus> kv : lost) {
-            statuses.put(kv.key, kv.value.withSignalLost(true));
+            putStatus(kv.key, kv.value.withSignalLost(true));
             // A silent device leaves the in-memory cache (it reloads from the store when audio resumes).
             if (pending.stream().noneMatch(p -> p.device().equals(kv.key)) && !dirty.contains(kv.key)) {
                 cache.remove(kv.key);
@@ -332,6 +347,7 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
                     pending.size());
         }
         cache.clear();
+        statusCache.clear();
         pending = new ArrayList<>();
     }
 

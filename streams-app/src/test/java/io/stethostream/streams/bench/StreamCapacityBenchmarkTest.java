@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,7 +27,7 @@ class StreamCapacityBenchmarkTest {
     void shortRunMeasuresInferenceAndOneStep() throws Exception {
         StreamCapacityBenchmark.Config config = new StreamCapacityBenchmark.Config(2, 2, 2, Duration.ofSeconds(15),
                 Duration.ZERO, TestModels.modelFile(), 1, null, dir.resolve("work"), 0.5, Duration.ofSeconds(5),
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), Map.of("commit.interval.ms", "200"));
         List<String> lines = new ArrayList<>();
         StreamCapacityBenchmark.Result r = new StreamCapacityBenchmark(config, line -> {
             lines.add(line);
