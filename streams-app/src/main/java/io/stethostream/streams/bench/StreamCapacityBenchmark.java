@@ -79,7 +79,9 @@ import java.util.stream.Stream;
  *       windows expected, the latency from the end of a window's audio to its prediction being readable, and the
  *       consumer lag of the application on the audio topic;</li>
  *   <li>N grows by {@code devicesStep} every {@code stepDuration} while the step holds (see {@link Criteria}); the
- *       largest N that held is then held for {@code hold} and judged by the same criteria.</li>
+ *       largest N that held is then held for {@code hold} and judged by the same criteria. When the ramp ended on
+ *       a failed step, every device is paused until its backlog has drained and the hold starts N fresh devices
+ *       (judged, like a step, from their first window on).</li>
  * </ol>
  *
  * Latency includes the exactly-once commit interval (500 ms by default): a read_committed reader only sees a
@@ -111,6 +113,7 @@ public final class StreamCapacityBenchmark {
      * @param workDir           state and broker data; null: a temporary folder, deleted at the end
      * @param inferenceSeconds  how long each pure-inference measurement runs
      * @param progressEvery     how often a progress line is printed
+     * @param streamsSettings   extra Kafka Streams settings for the instance (commit.interval.ms, say)
      * @param drainTimeout      how long to wait for the backlog of a failed step to drain before the hold
      */
     public record Config(int devicesStart, int devicesStep, int devicesMax, Duration stepDuration, Duration hold,
@@ -329,7 +332,7 @@ public final class StreamCapacityBenchmark {
             int index = 1;
             while (true) {
                 setDevices(n);
-                Phase step = measure("step", index, n, config.stepDuration(), admin, service, applicationId);
+                Phase step = measure("step", index, n, config.stepDuration(), admin, service, applicationId, true);
                 steps.add(step);
                 if (!step.held()) {
                     break;
@@ -343,11 +346,15 @@ public final class StreamCapacityBenchmark {
                 index++;
             }
             if (largestHeld > 0 && !config.hold().isZero()) {
-                setDevices(largestHeld);
-                if (steps.get(steps.size() - 1).devices() != largestHeld) {
-                    drain(admin, applicationId, largestHeld);
+                boolean fresh = steps.get(steps.size() - 1).devices() != largestHeld;
+                if (fresh) {
+                    // At the edge of capacity the failed step's backlog cannot drain while devices stream: pause
+                    // them all, drain, then start N fresh devices (a clean start, judged after their first window).
+                    restartDevices(0);
+                    drain(admin, applicationId, 0);
+                    restartDevices(largestHeld);
                 }
-                hold = measure("hold", 0, largestHeld, config.hold(), admin, service, applicationId);
+                hold = measure("hold", 0, largestHeld, config.hold(), admin, service, applicationId, fresh);
             }
         } finally {
             active.set(List.of());
@@ -548,6 +555,27 @@ public final class StreamCapacityBenchmark {
         active.set(List.copyOf(next));
     }
 
+    /** Stops every device and starts {@code n} new ones (new ids and phases) from now. */
+    private void restartDevices(int n) {
+        long now = nowMicros();
+        for (Device d : allDevices) {
+            if (d.stopMicros == Long.MAX_VALUE) {
+                d.stopMicros = now;
+            }
+        }
+        List<Device> next = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            double phase = (i * GOLDEN) % 1.0;
+            int kind = i % 3;
+            int offset = (int) ((i * 37L) % clips[kind].length);
+            Device d = new Device(runId + "-" + kindName(kind) + "-h" + i, kind, offset,
+                    now + Math.round(phase * hopMicros));
+            allDevices.add(d);
+            next.add(d);
+        }
+        active.set(List.copyOf(next));
+    }
+
     private static String kindName(int kind) {
         return switch (kind) {
             case 0 -> "normal";
@@ -689,12 +717,13 @@ public final class StreamCapacityBenchmark {
     }
 
     private Phase measure(String phase, int index, int devices, Duration length, Admin admin,
-                          MonitoringService service, String group) throws InterruptedException {
+                          MonitoringService service, String group, boolean newDevices)
+            throws InterruptedException {
         long start = nowMicros();
         long end = start + length.toMillis() * 1000;
         // New devices produce their first window one window length after they start: judge the step after that.
         long warm = Math.min(windowMicros + hopMicros, (end - start) / 2);
-        long evalStart = "step".equals(phase) ? start + warm : start;
+        long evalStart = newDevices ? start + warm : start;
         long sentAtStart = chunksSent.get();
         long nextProgress = start + config.progressEvery().toMillis() * 1000;
         long lastReport = start;
@@ -791,7 +820,7 @@ public final class StreamCapacityBenchmark {
     private void drain(Admin admin, String group, int devices) throws InterruptedException {
         long until = System.nanoTime() + config.drainTimeout().toNanos();
         long lag = lag(admin, group);
-        progress.accept("back to N=" + devices + "; draining the backlog of " + lag + " chunks");
+        progress.accept("devices paused; draining the backlog of " + lag + " chunks");
         while (System.nanoTime() < until) {
             Thread.sleep(2_000);
             drainInbox();
