@@ -12,14 +12,20 @@ Usage (Debian's PyTorch 1.13; not the pyenv python3):
     /usr/bin/python3 training/src/test/python/bench_step_torch.py \\
         [--dim 192] [--depth 4] [--heads 3] [--stride 10] [--frames 798] \\
         [--batch 8] [--steps 10] [--warmup 2] [--threads 2] \\
-        [--method patchmix-cl|ce] [--seed 0] [--json]
+        [--method patchmix-cl|ce] [--seed 0] [--device cpu|cuda] [--json]
 
   --method patchmix-cl  one step = clean forward + CE, Patch-Mix forward + projector +
                         contrastive loss, backward, Adam(5e-5, L2 1e-6), then
                         weights = 0.5 * before + 0.5 * after (the paper's method)
   --method ce           one plain CE forward/backward + the same optimiser step and
                         averaging (reference point)
+  --device cuda         model, optimiser state and batch on the first CUDA GPU; each timed
+                        step is bracketed by torch.cuda.synchronize(), and the peak memory
+                        printed is torch.cuda.max_memory_allocated() (tensors only, not the
+                        caching allocator's reserve) besides the process RSS. Default: cpu.
   --json                additionally print one JSON line with the numbers
+
+On a CUDA machine, any python3 with a CUDA torch: add --device cuda (scripts/gpu-check does).
 
 Printed: config, token count N (patches + 2 prefix tokens), parameter count, median /
 min / max seconds per timed step, samples/s, peak RSS (ru_maxrss) in MB, the load
@@ -179,8 +185,8 @@ def patch_mix(patches, gen):
     b, n, _ = patches.shape
     lam = torch.distributions.Beta(1.0, 1.0).sample().item()
     num_mix = int(math.floor(n * (1.0 - lam)))
-    perm = torch.randperm(b, generator=gen)
-    idx = torch.randperm(n, generator=gen)[:num_mix]
+    perm = torch.randperm(b, generator=gen).to(patches.device)
+    idx = torch.randperm(n, generator=gen)[:num_mix].to(patches.device)
     mixed = patches.clone()
     mixed[:, idx, :] = patches[perm][:, idx, :]
     lam = 1.0 - num_mix / n
@@ -194,7 +200,7 @@ def contrastive_loss(p, z, perm, lam, tau=0.06):
     s = torch.matmul(p, z.t()) / tau
     b = s.shape[0]
     m = torch.zeros_like(s)
-    rows = torch.arange(b)
+    rows = torch.arange(b, device=s.device)
     m[rows, rows] = lam
     m[rows, perm] += 1.0 - lam                               # M[i,i] = 1 when perm[i] == i
     return (-(m * F.log_softmax(s, dim=1)).sum(dim=1)).mean()
@@ -243,19 +249,30 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=os.cpu_count(), help="torch intra-op threads (default: all cores)")
     ap.add_argument("--method", choices=["patchmix-cl", "ce"], default="patchmix-cl")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--device", choices=["cpu", "cuda"], default="cpu",
+                    help="where the model and the batch live (cuda: the first GPU)")
     ap.add_argument("--json", action="store_true", help="also print one JSON line with the results")
     a = ap.parse_args(argv)
     if a.steps < 1:
         ap.error("--steps must be >= 1")
+
+    if a.device == "cuda" and not torch.cuda.is_available():
+        ap.error("--device cuda: torch.cuda.is_available() is False (torch " + torch.__version__ + ")")
+    device = torch.device(a.device)
+    cuda = device.type == "cuda"
+
+    def sync():
+        if cuda:
+            torch.cuda.synchronize(device)
 
     # Debian's torch starts with 1 OpenMP thread on this machine: set it explicitly.
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     gen = torch.Generator().manual_seed(a.seed + 1)
 
-    model = AST(a.dim, a.depth, a.heads, a.stride, 128, a.frames)
-    head = make_head(a.dim)
-    projector = make_projector(a.dim)
+    model = AST(a.dim, a.depth, a.heads, a.stride, 128, a.frames).to(device)
+    head = make_head(a.dim).to(device)
+    projector = make_projector(a.dim).to(device)
     modules = [model, head, projector]
     for mod in modules:
         mod.train()
@@ -267,14 +284,21 @@ def main(argv=None):
     tokens = model.num_patches + 2
     opt = torch.optim.Adam(params, lr=5e-5, weight_decay=1e-6)   # L2 added to the gradient, not AdamW
 
-    x = torch.randn(a.batch, 1, 128, a.frames)
-    y = torch.randint(0, 4, (a.batch,))
+    x = torch.randn(a.batch, 1, 128, a.frames).to(device)
+    y = torch.randint(0, 4, (a.batch,)).to(device)
     step_fn = step_patchmix_cl if a.method == "patchmix-cl" else step_ce
 
     print(f"config: method={a.method} dim={a.dim} depth={a.depth} heads={a.heads} stride={a.stride} "
           f"frames={a.frames} batch={a.batch} steps={a.steps} warmup={a.warmup} threads={torch.get_num_threads()} "
           f"torch={torch.__version__}", flush=True)
     print(f"blas: {blas_library()}", flush=True)
+    if cuda:
+        print(f"device: cuda {torch.cuda.get_device_name(device)} (torch {torch.__version__}, CUDA "
+              f"{torch.version.cuda}, cuDNN {torch.backends.cudnn.version()}, "
+              f"{torch.cuda.device_count()} visible)", flush=True)
+        torch.cuda.reset_peak_memory_stats(device)
+    else:
+        print(f"device: cpu (torch {torch.__version__})", flush=True)
     print(f"grid: {model.f_grid} x {model.t_grid} = {model.num_patches} patches, N = {tokens} tokens incl. prefix",
           flush=True)
     print(f"parameters: {n_params} (AST {n_params_model}, head {n_params_head}, projector {n_params_proj})",
@@ -298,8 +322,10 @@ def main(argv=None):
     last_loss = None
     times = []
     for i in range(a.warmup + a.steps):
+        sync()
         t0 = time.perf_counter()
         last_loss = one_step()
+        sync()
         dt = time.perf_counter() - t0
         if first_loss is None:
             first_loss = last_loss
@@ -311,6 +337,7 @@ def main(argv=None):
     med = statistics.median(times)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0   # Linux: KiB
     load_after = load_avg()
+    gpu_peak_mb = torch.cuda.max_memory_allocated(device) / 2 ** 20 if cuda else None
     res = {
         "method": a.method, "dim": a.dim, "depth": a.depth, "heads": a.heads, "stride": a.stride,
         "frames": a.frames, "batch": a.batch, "steps": a.steps, "warmup": a.warmup,
@@ -320,11 +347,15 @@ def main(argv=None):
         "samples_per_s": round(a.batch / med, 3), "peak_rss_mb": round(rss_mb, 1),
         "first_loss": round(first_loss, 5), "last_loss": round(last_loss, 5),
         "load_before": load_before, "load_after": load_after, "torch": torch.__version__,
-        "blas": blas_library(),
+        "blas": blas_library(), "device": a.device,
+        "gpu": torch.cuda.get_device_name(device) if cuda else None,
+        "gpu_peak_allocated_mb": round(gpu_peak_mb, 1) if cuda else None,
     }
     print(f"seconds/step: median {med:.3f}  min {min(times):.3f}  max {max(times):.3f}  ({a.steps} timed steps)")
     print(f"samples/s: {a.batch / med:.2f}")
     print(f"peak RSS: {rss_mb:.1f} MB")
+    if cuda:
+        print(f"peak GPU memory: {gpu_peak_mb:.1f} MB (torch.cuda.max_memory_allocated)")
     print(f"loss: first {first_loss:.4f}  last {last_loss:.4f}")
     print(f"load average: before {load_before}  after {load_after}")
     if a.json:

@@ -165,7 +165,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     private static ConfusionMatrix scoreDjl(TrainConfig config, Path params, BatchAssembler assembler,
                                             List<LabelledCycle> cycles) throws IOException {
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = NDManager.newBaseManager(TorchSetup.device())) {
             AstModel model = new AstModel(config.model());
             model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
             Checkpoints.loadParams(model, manager, params);

@@ -72,7 +72,7 @@ public final class TrainingRun {
     public RunReport run(boolean resume, Map<String, Object> runInfo) throws IOException {
         Files.createDirectories(out);
         Engine.getInstance().setRandomSeed((int) config.seed());
-        Device device = Engine.getInstance().defaultDevice();
+        Device device = TorchSetup.device();
         try (NDManager manager = NDManager.newBaseManager(device)) {
             AstModel model = new AstModel(config.model());
             model.initialize(manager, DataType.FLOAT32, model.inputShape(config.batchSize()));
