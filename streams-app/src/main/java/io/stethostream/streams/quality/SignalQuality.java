@@ -15,28 +15,63 @@ public final class SignalQuality {
         this.t = thresholds;
     }
 
+    /**
+     * Additive measurements of a stretch of samples: those of a window are the {@link #join} of its stretches', so a
+     * stream can measure each hop once and reuse it in the overlapping windows (exactly the same counts; the sum of
+     * squares differs from one pass only by rounding).
+     *
+     * @param first the first sample (its sign decides a crossing at the join), last likewise
+     */
+    public record Stats(long samples, double sumSquares, long clipped, long crossings, float first, float last) {
+    }
+
     /** The verdict on one window of samples in [-1, 1]. */
     public QualityReport assess(float[] samples) {
-        if (samples.length == 0) {
-            return new QualityReport(QualityReport.Verdict.SILENCE, "no samples", Double.NEGATIVE_INFINITY, 0, 0);
-        }
+        return assess(measure(samples, 0, samples.length));
+    }
+
+    /** Measures {@code samples[from, to)}. */
+    public Stats measure(float[] samples, int from, int to) {
         double sumSq = 0;
         long clipped = 0;
         long crossings = 0;
-        for (int i = 0; i < samples.length; i++) {
+        for (int i = from; i < to; i++) {
             float x = samples[i];
             sumSq += (double) x * x;
             if (Math.abs(x) >= t.clipLevel()) {
                 clipped++;
             }
-            if (i > 0 && (x >= 0) != (samples[i - 1] >= 0)) {
+            if (i > from && (x >= 0) != (samples[i - 1] >= 0)) {
                 crossings++;
             }
         }
-        double rms = Math.sqrt(sumSq / samples.length);
+        return to > from ? new Stats(to - from, sumSq, clipped, crossings, samples[from], samples[to - 1])
+                : new Stats(0, 0, 0, 0, 0, 0);
+    }
+
+    /** The measurements of {@code a} followed directly by {@code b}. */
+    public static Stats join(Stats a, Stats b) {
+        if (a.samples() == 0) {
+            return b;
+        }
+        if (b.samples() == 0) {
+            return a;
+        }
+        long edge = (a.last() >= 0) != (b.first() >= 0) ? 1 : 0;
+        return new Stats(a.samples() + b.samples(), a.sumSquares() + b.sumSquares(), a.clipped() + b.clipped(),
+                a.crossings() + b.crossings() + edge, a.first(), b.last());
+    }
+
+    /** The verdict from a window's measurements. */
+    public QualityReport assess(Stats m) {
+        long n = m.samples();
+        if (n == 0) {
+            return new QualityReport(QualityReport.Verdict.SILENCE, "no samples", Double.NEGATIVE_INFINITY, 0, 0);
+        }
+        double rms = Math.sqrt(m.sumSquares() / n);
         double dbfs = rms > 0 ? 20 * Math.log10(rms) : Double.NEGATIVE_INFINITY;
-        double clipFraction = clipped / (double) samples.length;
-        double zcr = samples.length > 1 ? crossings / (double) (samples.length - 1) : 0;
+        double clipFraction = m.clipped() / (double) n;
+        double zcr = n > 1 ? m.crossings() / (double) (n - 1) : 0;
         if (dbfs < t.silenceRmsDbfs()) {
             return report(QualityReport.Verdict.SILENCE, String.format(Locale.ROOT,
                     "level %.1f dBFS is below %.1f dBFS", dbfs, t.silenceRmsDbfs()), dbfs, clipFraction, zcr);

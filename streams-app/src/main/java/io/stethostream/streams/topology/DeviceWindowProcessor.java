@@ -11,6 +11,7 @@ import io.stethostream.streams.audio.DeviceStream;
 import io.stethostream.streams.audio.DeviceStreamCodec;
 import io.stethostream.streams.metrics.StreamMetrics;
 import io.stethostream.streams.models.ModelSlot;
+import io.stethostream.streams.quality.HopQuality;
 import io.stethostream.streams.quality.QualityReport;
 import io.stethostream.streams.quality.SignalQuality;
 import io.stethostream.streams.records.DeviceStatus;
@@ -70,6 +71,7 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
     // Statuses as last written to their store: every chunk reads and rewrites one, and JSON decoding each time cost
     // about as much as the signal-quality check.
     private final Map<String, DeviceStatus> statusCache = new HashMap<>();
+    private final Map<String, HopQuality> hopQuality = new HashMap<>();
     private List<Pending> pending = new ArrayList<>();
     private final Set<String> dirty = new LinkedHashSet<>();
     private boolean recovered;
@@ -90,6 +92,7 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
         this.statuses = context.getStateStore(StreamTopics.DEVICE_STATUS_STORE);
         cache.clear();
         statusCache.clear();
+        hopQuality.clear();
         pending = new ArrayList<>();
         dirty.clear();
         recovered = false;
@@ -114,6 +117,7 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
             // Forget what this record did in memory; the stored state is the one before it.
             LOG.warn("device {}: chunk {} could not be processed: {}", device, c.sequence(), e.toString());
             cache.remove(device);
+            hopQuality.remove(device);
             pending.removeIf(p -> p.device().equals(device));
             dirty.remove(device);
             metrics.rejected(DeadLetters.PROCESSING_FAILED);
@@ -156,7 +160,8 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
     }
 
     private void enqueue(String device, DeviceStream stream, DeviceStream.Window w, long timestamp) {
-        QualityReport q = quality.assess(w.samples());
+        QualityReport q = hopQuality.computeIfAbsent(device, d -> new HopQuality(quality, spec.hopSamples()))
+                .assess(w.startSample(), w.samples());
         float[] input = null;
         if (q.usable()) {
             // The same two steps as FeatureExtractor.modelInput, on the same log-mel: serving matches training.
@@ -334,6 +339,7 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
             // A silent device leaves the in-memory cache (it reloads from the store when audio resumes).
             if (pending.stream().noneMatch(p -> p.device().equals(kv.key)) && !dirty.contains(kv.key)) {
                 cache.remove(kv.key);
+                hopQuality.remove(kv.key);
             }
             context.forward(new Record<>(kv.key, new AlertInput(null, AlertInput.Signal.LOST,
                     kv.value.lastAudioWallMs(), now), now), MonitoringTopology.ALERTS);
@@ -348,6 +354,7 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
         }
         cache.clear();
         statusCache.clear();
+        hopQuality.clear();
         pending = new ArrayList<>();
     }
 

@@ -67,4 +67,41 @@ class SignalQualityTest {
         }
         assertFalse(q.assess(new float[0]).usable());
     }
+
+    @Test
+    void hopByHopMeasurementGivesTheOnePassVerdictOfEveryWindow() {
+        // 20 s: breathing, then 4 s of near silence, then noise: windows of 8 s every 2 s cross every kind of edge.
+        int rate = 16000;
+        int hop = 2 * rate;
+        int window = 4 * hop;
+        float[] a = TestAudio.synth(SoundKind.WHEEZE, 12, rate, 5);
+        float[] b = TestAudio.synth(SoundKind.SILENCE, 4, rate, 6);
+        float[] c = new float[8 * rate];
+        Random rnd = new Random(7);
+        for (int i = 0; i < c.length; i++) {
+            c[i] = (float) (0.1 * rnd.nextGaussian());
+        }
+        float[] all = new float[a.length + b.length + c.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        System.arraycopy(c, 0, all, a.length + b.length, c.length);
+        HopQuality hops = new HopQuality(q, hop);
+        long base = 1_000_000L; // positions are absolute stream samples
+        java.util.Set<QualityReport.Verdict> seen = new java.util.HashSet<>();
+        for (int start = 0; start + window <= all.length; start += hop) {
+            float[] w = java.util.Arrays.copyOfRange(all, start, start + window);
+            QualityReport once = q.assess(w);
+            QualityReport incremental = hops.assess(base + start, w);
+            assertEquals(once.verdict(), incremental.verdict(), "window at " + start);
+            assertEquals(once.reason(), incremental.reason(), "window at " + start);
+            assertEquals(once.rmsDbfs(), incremental.rmsDbfs(), 1e-9);
+            assertEquals(once.clippedFraction(), incremental.clippedFraction(), 0.0);
+            assertEquals(once.zeroCrossingRate(), incremental.zeroCrossingRate(), 0.0);
+            seen.add(once.verdict());
+        }
+        assertTrue(seen.size() >= 2, "the signal should give more than one verdict: " + seen);
+        // A window that is not a whole number of hops is measured in one pass.
+        float[] odd = java.util.Arrays.copyOf(all, window + 5);
+        assertEquals(q.assess(odd), hops.assess(base, odd));
+    }
 }
