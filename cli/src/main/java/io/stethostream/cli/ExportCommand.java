@@ -29,7 +29,9 @@ import java.util.concurrent.Callable;
 /** {@code stethostream export --checkpoint DIR --out model.onnx [--verify]}: a training run to a self-describing ONNX. */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Export a training run's weights as an ONNX model (opset 17, dynamic batch) whose metadata",
-                "carries the feature spec, labels, training data and method, metrics and weight hashes."})
+                "carries the feature spec, labels, training data and method, metrics and weight hashes.",
+                "By default attention is ONNX Runtime's fused com.microsoft.Attention operator (faster on the CPU);",
+                "--operators standard writes standard ONNX operators only."})
 public final class ExportCommand implements Callable<Integer> {
 
     @Spec
@@ -54,6 +56,12 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--embedding", description = "Also output the pooled embedding.")
     boolean embedding;
 
+    @Option(names = "--operators", defaultValue = "fused", paramLabel = "fused|standard",
+            converter = OperatorsConverter.class,
+            description = "fused: attention as ONNX Runtime's com.microsoft.Attention (loadable by ONNX Runtime only); "
+                    + "standard: standard ONNX operators only (any runtime). Same outputs. Default: ${DEFAULT-VALUE}.")
+    AstOnnxExporter.Operators operators;
+
     @Option(names = "--verify", description = "Run random windows (batch 1 and 8) and real windows (batch 8, from "
             + "--verify-audio or else the run's ICBHI/SPRSound recordings when they are present) through DJL and ONNX "
             + "Runtime: logits must agree to 1e-4 and classes on every window.")
@@ -69,12 +77,13 @@ public final class ExportCommand implements Callable<Integer> {
         Path params = checkpoint.resolve("model-" + weights + ".params");
         AstOnnxExporter.Result result;
         try {
-            result = AstOnnxExporter.exportRun(checkpoint, params, out, name, version, embedding);
+            result = AstOnnxExporter.exportRun(checkpoint, params, out, name, version, embedding, operators);
         } catch (UnconvertibleCheckpointException e) {
             throw new InvalidInputException(e.getMessage(), e);
         }
-        console.printf(Locale.ROOT, "wrote %s (%.1f MB): %s %s%n", result.file(), result.bytes() / 1e6,
-                result.metadata().modelName(), result.metadata().modelVersion());
+        console.printf(Locale.ROOT, "wrote %s (%.1f MB, %s operators): %s %s%n", result.file(), result.bytes() / 1e6,
+                operators.name().toLowerCase(Locale.ROOT), result.metadata().modelName(),
+                result.metadata().modelVersion());
         if (verify) {
             TrainConfig config = TrainCommand.readConfig(checkpoint);
             TorchSetup.configure(config.threads());
@@ -133,5 +142,18 @@ public final class ExportCommand implements Callable<Integer> {
             }
         }
         return found;
+    }
+
+    /** "fused" or "standard", any case. */
+    static final class OperatorsConverter implements picocli.CommandLine.ITypeConverter<AstOnnxExporter.Operators> {
+        @Override
+        public AstOnnxExporter.Operators convert(String value) {
+            try {
+                return AstOnnxExporter.Operators.valueOf(value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(
+                        "expected fused or standard, got '" + value + "'");
+            }
+        }
     }
 }

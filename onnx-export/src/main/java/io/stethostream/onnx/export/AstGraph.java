@@ -4,40 +4,54 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import io.stethostream.runtime.ModelMetadata;
 import io.stethostream.training.model.AstConfig;
 
+import java.util.Arrays;
+
 import static io.stethostream.onnx.export.GraphBuilder.attr;
 import static io.stethostream.onnx.export.GraphBuilder.attrs;
 
 /**
- * The AST forward pass (inference, no Patch-Mix, no projector) as an ONNX opset-17 graph, operation for operation as
- * {@code AstModel} computes it, so that the two agree to float rounding.
+ * The AST forward pass (inference, no Patch-Mix, no projector) as an ONNX opset-17 graph that computes what
+ * {@code AstModel} computes, so that the two agree to float rounding.
  *
  * <p>Input {@value ModelMetadata#INPUT} (batch, 1, T, 128); outputs {@value ModelMetadata#LOGITS} (batch, classes),
  * {@value ModelMetadata#PROBABILITIES} (softmax of the logits) and optionally {@value ModelMetadata#EMBEDDING}
  * (batch, D), the pooled feature. Linear weights inside the blocks are stored transposed (in, out) so the graph uses
- * plain MatMul; opset 17 has no Gelu, so GELU is written as 0.5 x (1 + erf(x / sqrt 2)).
+ * plain MatMul; opset 17 has no Gelu, so GELU is written as 0.5 x (1 + erf(x / sqrt 2)) (ONNX Runtime fuses it).
+ *
+ * <p>Two differences from the operation-for-operation form, neither of which changes the outputs beyond rounding:
+ * the last block computes only the two prefix tokens, since the outputs read nothing else (their queries still
+ * attend to the keys and values of every token); and with {@link AstOnnxExporter.Operators#FUSED} the attention of
+ * the other blocks (qkv projection, scaled dot product, softmax, weighted sum) is one {@code com.microsoft.Attention}
+ * node of ONNX Runtime's contributed operators instead of fourteen standard ones.
  */
 final class AstGraph {
+
+    /** Operator set domain of ONNX Runtime's contributed operators. */
+    static final String MICROSOFT = "com.microsoft";
 
     private final AstConfig c;
     private final AstWeights w;
     private final GraphBuilder g;
+    private final AstOnnxExporter.Operators ops;
     private String one;
     private String half;
     private String sqrt2;
+    private String[] prefixSlice;
 
-    private AstGraph(AstConfig config, AstWeights weights) {
+    private AstGraph(AstConfig config, AstWeights weights, AstOnnxExporter.Operators ops) {
         this.c = config;
         this.w = weights;
         this.g = new GraphBuilder("stethostream_ast");
+        this.ops = ops;
     }
 
-    /** The graph and the SHA-256 of its initializers. */
-    record Built(GraphProto graph, String weightsSha256) {
+    /** The graph, the SHA-256 of its initializers, and whether it uses {@value #MICROSOFT} operators. */
+    record Built(GraphProto graph, String weightsSha256, boolean usesMicrosoft) {
     }
 
     /** Builds the graph; {@code weights} must have passed {@link AstWeights#check}. */
-    static Built build(AstConfig config, AstWeights weights, boolean withEmbedding) {
-        return new AstGraph(config, weights).build(withEmbedding);
+    static Built build(AstConfig config, AstWeights weights, boolean withEmbedding, AstOnnxExporter.Operators ops) {
+        return new AstGraph(config, weights, ops).build(withEmbedding);
     }
 
     private Built build(boolean withEmbedding) {
@@ -69,9 +83,9 @@ final class AstGraph {
         tokens = g.node("Add", "tokens_pos", new String[] {tokens, weight("pos_embed")});
 
         for (int i = 0; i < c.depth(); i++) {
-            tokens = block(tokens, "block" + i + "_");
+            tokens = block(tokens, "block" + i + "_", i == c.depth() - 1);
         }
-        tokens = layerNorm(tokens, "norm", 1e-6f);
+        tokens = layerNorm(tokens, "norm", 1e-6f); // (B, 2, D): the prefix tokens
 
         // Pooled feature: mean of the two prefix tokens.
         String t0 = g.node("Gather", "tok0", new String[] {tokens, g.scalarLong("index_0", 0)}, attr("axis", 1L));
@@ -93,30 +107,25 @@ final class AstGraph {
         if (withEmbedding) {
             g.output(ModelMetadata.EMBEDDING, "batch", d);
         }
-        return new Built(g.build(), g.weightsSha256());
+        return new Built(g.build(), g.weightsSha256(), ops == AstOnnxExporter.Operators.FUSED && c.depth() > 1);
     }
 
-    /** Pre-norm block: x + attn(LN1(x)), then x + fc2(gelu(fc1(LN2(x)))). */
-    private String block(String x, String p) {
-        int d = c.dim();
-        int heads = c.heads();
-        int hd = d / heads;
+    /**
+     * Pre-norm block: x + attn(LN1(x)), then x + fc2(gelu(fc1(LN2(x)))). The last block computes only the two prefix
+     * tokens: nothing after it reads the others, their queries attend to the keys and values of every token, and the
+     * residuals and the MLP are per token.
+     */
+    private String block(String x, String p, boolean last) {
         String h = layerNorm(x, p + "norm1", 1e-6f);
-        String qkv = linear(h, p + "attn_qkv");
-        qkv = g.node("Reshape", p + "qkv_split",
-                new String[] {qkv, g.longs(p + "shape_qkv", new long[] {0, 0, 3, heads, hd}, 5)});
-        qkv = g.node("Transpose", p + "qkv_t", new String[] {qkv}, attrs("perm", 2, 0, 3, 1, 4)); // (3, B, H, N, hd)
-        String q = g.node("Gather", p + "q", new String[] {qkv, g.scalarLong(p + "index_q", 0)}, attr("axis", 0L));
-        String k = g.node("Gather", p + "k", new String[] {qkv, g.scalarLong(p + "index_k", 1)}, attr("axis", 0L));
-        String v = g.node("Gather", p + "v", new String[] {qkv, g.scalarLong(p + "index_v", 2)}, attr("axis", 0L));
-        q = g.node("Mul", p + "q_scaled", new String[] {q, g.scalar(p + "attn_scale", (float) (1.0 / Math.sqrt(hd)))});
-        String kt = g.node("Transpose", p + "k_t", new String[] {k}, attrs("perm", 0, 1, 3, 2));
-        String scores = g.node("MatMul", p + "scores", new String[] {q, kt});
-        String attn = g.node("Softmax", p + "attn", new String[] {scores}, attr("axis", -1L));
-        String out = g.node("MatMul", p + "attn_v", new String[] {attn, v}); // (B, H, N, hd)
-        out = g.node("Transpose", p + "attn_t", new String[] {out}, attrs("perm", 0, 2, 1, 3));
-        out = g.node("Reshape", p + "attn_merge",
-                new String[] {out, g.longs(p + "shape_merge", new long[] {0, 0, d}, 3)});
+        String out;
+        if (last) {
+            out = prefixAttention(h, p);
+            x = prefix(x, p + "x_prefix");
+        } else if (ops == AstOnnxExporter.Operators.FUSED) {
+            out = fusedAttention(h, p);
+        } else {
+            out = standardAttention(h, p);
+        }
         out = linear(out, p + "attn_proj");
         x = g.node("Add", p + "res1", new String[] {x, out});
 
@@ -125,6 +134,78 @@ final class AstGraph {
         m = gelu(m, p + "gelu");
         m = linear(m, p + "fc2");
         return g.node("Add", p + "res2", new String[] {x, m});
+    }
+
+    /** Multi-head self-attention in standard operators: (B, N, D) to (B, N, D), before the output projection. */
+    private String standardAttention(String h, String p) {
+        int d = c.dim();
+        int heads = c.heads();
+        int hd = d / heads;
+        String qkv = linear(h, p + "attn_qkv");
+        qkv = g.node("Reshape", p + "qkv_split",
+                new String[] {qkv, g.longs(p + "shape_qkv", new long[] {0, 0, 3, heads, hd}, 5)});
+        qkv = g.node("Transpose", p + "qkv_t", new String[] {qkv}, attrs("perm", 2, 0, 3, 1, 4)); // (3, B, H, N, hd)
+        String q = g.node("Gather", p + "q", new String[] {qkv, g.scalarLong(p + "index_q", 0)}, attr("axis", 0L));
+        String k = g.node("Gather", p + "k", new String[] {qkv, g.scalarLong(p + "index_k", 1)}, attr("axis", 0L));
+        String v = g.node("Gather", p + "v", new String[] {qkv, g.scalarLong(p + "index_v", 2)}, attr("axis", 0L));
+        return scaledDotProduct(q, k, v, p);
+    }
+
+    /** softmax(q k^T / sqrt(hd)) v for q (B, H, Nq, hd), k and v (B, H, N, hd); merged to (B, Nq, D). */
+    private String scaledDotProduct(String q, String k, String v, String p) {
+        int hd = c.dim() / c.heads();
+        q = g.node("Mul", p + "q_scaled", new String[] {q, g.scalar(p + "attn_scale", (float) (1.0 / Math.sqrt(hd)))});
+        String kt = g.node("Transpose", p + "k_t", new String[] {k}, attrs("perm", 0, 1, 3, 2));
+        String scores = g.node("MatMul", p + "scores", new String[] {q, kt});
+        String a = g.node("Softmax", p + "attn", new String[] {scores}, attr("axis", -1L));
+        String out = g.node("MatMul", p + "attn_v", new String[] {a, v}); // (B, H, Nq, hd)
+        out = g.node("Transpose", p + "attn_t", new String[] {out}, attrs("perm", 0, 2, 1, 3));
+        return g.node("Reshape", p + "attn_merge",
+                new String[] {out, g.longs(p + "shape_merge", new long[] {0, 0, c.dim()}, 3)});
+    }
+
+    /**
+     * com.microsoft.Attention: the qkv projection (weight (D, 3D), the q, k, v blocks with heads contiguous, as the
+     * qkv layer's rows are) and the attention with its default scale 1/sqrt(hd), heads merged: (B, N, D).
+     */
+    private String fusedAttention(String h, String p) {
+        String[] wb = linearWeights(p + "attn_qkv", 0, -1, null);
+        return g.nodeIn(MICROSOFT, "Attention", p + "attn", new String[] {h, wb[0], wb[1]},
+                attr("num_heads", (long) c.heads()));
+    }
+
+    /** Tokens 0 and 1 (the prefix tokens) of a (B, N, D) tensor. */
+    private String prefix(String x, String hint) {
+        if (prefixSlice == null) {
+            prefixSlice = new String[] {g.longs("prefix_starts", new long[] {0}, 1),
+                    g.longs("prefix_ends", new long[] {2}, 1), g.longs("prefix_axes", new long[] {1}, 1)};
+        }
+        return g.node("Slice", hint, new String[] {x, prefixSlice[0], prefixSlice[1], prefixSlice[2]});
+    }
+
+    /**
+     * Attention of the two prefix tokens' queries over all tokens, in standard operators: (B, N, D) to (B, 2, D). The
+     * qkv layer is split into its query rows (applied to the prefix tokens) and its key and value rows.
+     */
+    private String prefixAttention(String h, String p) {
+        int d = c.dim();
+        int heads = c.heads();
+        int hd = d / heads;
+        String[] wq = linearWeights(p + "attn_qkv", 0, d, "q");
+        String[] wkv = linearWeights(p + "attn_qkv", d, 2 * d, "kv");
+        String q = g.node("MatMul", p + "attn_q", new String[] {prefix(h, p + "h_prefix"), wq[0]});
+        q = g.node("Add", p + "attn_q_b", new String[] {q, wq[1]});
+        String kv = g.node("MatMul", p + "attn_kv", new String[] {h, wkv[0]});
+        kv = g.node("Add", p + "attn_kv_b", new String[] {kv, wkv[1]});
+        q = g.node("Reshape", p + "q_heads",
+                new String[] {q, g.longs(p + "shape_q", new long[] {0, 0, heads, hd}, 4)});
+        q = g.node("Transpose", p + "q_t", new String[] {q}, attrs("perm", 0, 2, 1, 3)); // (B, H, 2, hd)
+        kv = g.node("Reshape", p + "kv_split",
+                new String[] {kv, g.longs(p + "shape_kv", new long[] {0, 0, 2, heads, hd}, 5)});
+        kv = g.node("Transpose", p + "kv_t", new String[] {kv}, attrs("perm", 2, 0, 3, 1, 4)); // (2, B, H, N, hd)
+        String k = g.node("Gather", p + "k", new String[] {kv, g.scalarLong(p + "index_k", 0)}, attr("axis", 0L));
+        String v = g.node("Gather", p + "v", new String[] {kv, g.scalarLong(p + "index_v", 1)}, attr("axis", 0L));
+        return scaledDotProduct(q, k, v, p);
     }
 
     /** Exact GELU, as DJL's (libtorch's default): 0.5 x (1 + erf(x / sqrt 2)). */
@@ -143,18 +224,32 @@ final class AstGraph {
 
     /** x W^T + b over the last axis of a 3-D tensor; the (out, in) weight is stored as (in, out). */
     private String linear(String x, String name) {
+        String[] wb = linearWeights(name, 0, -1, null);
+        String y = g.node("MatMul", name, new String[] {x, wb[0]});
+        return g.node("Add", name + "_b", new String[] {y, wb[1]});
+    }
+
+    /**
+     * The initializers of a linear layer, weight stored (in, out), and bias: all its outputs ({@code count} -1, named
+     * NAME_weight_t and NAME_bias) or outputs {@code from} to {@code from + count} (NAME_weight_t_PART and
+     * NAME_bias_PART).
+     */
+    private String[] linearWeights(String name, int from, int count, String part) {
         AstWeights.Tensor wt = w.get(name + "_weight");
-        int out = (int) wt.shape()[0];
+        int out = count < 0 ? (int) wt.shape()[0] : count;
         int in = (int) wt.shape()[1];
-        float[] t = new float[wt.data().length];
+        float[] t = new float[in * out];
         for (int o = 0; o < out; o++) {
             for (int i = 0; i < in; i++) {
-                t[i * out + o] = wt.data()[o * in + i];
+                t[i * out + o] = wt.data()[(from + o) * in + i];
             }
         }
-        String wName = g.floats(name + "_weight_t", t, in, out);
-        String y = g.node("MatMul", name, new String[] {x, wName});
-        return g.node("Add", name + "_b", new String[] {y, weight(name + "_bias")});
+        if (count < 0) {
+            return new String[] {g.floats(name + "_weight_t", t, in, out), weight(name + "_bias")};
+        }
+        float[] b = Arrays.copyOfRange(w.get(name + "_bias").data(), from, from + out);
+        return new String[] {g.floats(name + "_weight_t_" + part, t, in, out),
+                g.floats(name + "_bias_" + part, b, out)};
     }
 
     private String weight(String name) {

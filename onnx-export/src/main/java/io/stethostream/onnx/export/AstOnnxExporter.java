@@ -21,14 +21,33 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes the AST as a standard ONNX model (opset {@value #OPSET}, IR version {@value #IR_VERSION}, dynamic batch) that
- * describes itself in its metadata ({@link ModelMetadata}). The file is written to a temporary sibling and renamed,
- * so a failed export leaves no file behind; anything that cannot be converted is refused before writing starts.
+ * Writes the AST as an ONNX model (opset {@value #OPSET}, IR version {@value #IR_VERSION}, dynamic batch) that
+ * describes itself in its metadata ({@link ModelMetadata}), in standard operators only or with ONNX Runtime's fused
+ * attention ({@link Operators}). The file is written to a temporary sibling and renamed, so a failed export leaves no
+ * file behind; anything that cannot be converted is refused before writing starts.
  */
 public final class AstOnnxExporter {
 
     /** ONNX opset: the first with LayerNormalization. */
     public static final int OPSET = 17;
+
+    /** Which operators the graph is written in. Both compute the same outputs (to float rounding). */
+    public enum Operators {
+        /**
+         * Standard ONNX operators only (opset {@value AstOnnxExporter#OPSET}): loadable by any ONNX Runtime from 1.12
+         * and by other ONNX runtimes.
+         */
+        STANDARD,
+        /**
+         * Attention as ONNX Runtime's contributed operator {@code com.microsoft.Attention} (operator set
+         * {@code com.microsoft} version 1, declared in the model): faster in ONNX Runtime's CPU, loadable only by ONNX
+         * Runtime (its CPU and CUDA builds have the kernel).
+         */
+        FUSED;
+
+        /** What the exporter and the CLI use unless told otherwise: the faster one (measured; docs/onnx-model.md). */
+        public static final Operators DEFAULT = FUSED;
+    }
     /** IR version 8 (ONNX 1.12+), readable by every ONNX Runtime from 1.12 and by Debian's python3-onnx. */
     public static final long IR_VERSION = 8;
 
@@ -65,6 +84,12 @@ public final class AstOnnxExporter {
      */
     public static Result exportRun(Path runDir, Path params, Path out, String modelName, String modelVersion,
                                    boolean withEmbedding) throws IOException {
+        return exportRun(runDir, params, out, modelName, modelVersion, withEmbedding, Operators.DEFAULT);
+    }
+
+    /** {@link #exportRun(Path, Path, Path, String, String, boolean)} written in {@code operators}. */
+    public static Result exportRun(Path runDir, Path params, Path out, String modelName, String modelVersion,
+                                   boolean withEmbedding, Operators operators) throws IOException {
         RunCheckpoint run = RunCheckpoint.open(runDir, params);
         AstWeights weights = run.loadWeights();
         AstConfig cfg = run.config().model();
@@ -72,19 +97,25 @@ public final class AstOnnxExporter {
         String version = modelVersion != null ? modelVersion : runDir.toAbsolutePath().normalize().getFileName().toString();
         Description desc = new Description(name, version, run.trainingData(), run.trainingMethod(),
                 run.configJson(), run.metricsJson(), run.paramsSha256());
-        return export(cfg, weights, run.featureSpec(), desc, withEmbedding, out);
+        return export(cfg, weights, run.featureSpec(), desc, withEmbedding, operators, out);
+    }
+
+    /** Exports a model held in memory (its current weights), in the default operators. */
+    public static Result export(AstModel model, FeatureSpec spec, Description desc, boolean withEmbedding, Path out)
+            throws IOException {
+        return export(model, spec, desc, withEmbedding, Operators.DEFAULT, out);
     }
 
     /** Exports a model held in memory (its current weights). */
-    public static Result export(AstModel model, FeatureSpec spec, Description desc, boolean withEmbedding, Path out)
-            throws IOException {
-        return export(model.config(), AstWeights.of(model), spec, desc, withEmbedding, out);
+    public static Result export(AstModel model, FeatureSpec spec, Description desc, boolean withEmbedding,
+                                Operators operators, Path out) throws IOException {
+        return export(model.config(), AstWeights.of(model), spec, desc, withEmbedding, operators, out);
     }
 
     /** Exports weights for a configuration, after checking that they fit it and the feature spec. */
     public static Result export(AstConfig cfg, AstWeights weights, FeatureSpec spec, Description desc,
-                                boolean withEmbedding, Path out) throws IOException {
-        ModelProto model = build(cfg, weights, spec, desc, withEmbedding, Instant.now());
+                                boolean withEmbedding, Operators operators, Path out) throws IOException {
+        ModelProto model = build(cfg, weights, spec, desc, withEmbedding, operators, Instant.now());
         byte[] bytes = model.toByteArray();
         AtomicFiles.write(out, bytes);
         Map<String, String> props = new java.util.LinkedHashMap<>();
@@ -94,7 +125,8 @@ public final class AstOnnxExporter {
 
     /** The model in memory; refuses what cannot be converted. */
     static ModelProto build(AstConfig cfg, AstWeights weights, FeatureSpec spec, Description desc,
-                            boolean withEmbedding, Instant created) throws UnconvertibleCheckpointException {
+                            boolean withEmbedding, Operators operators, Instant created)
+            throws UnconvertibleCheckpointException {
         checkPreset(cfg);
         List<String> labels = Arrays.stream(RespiratoryClass.values()).map(RespiratoryClass::label).toList();
         if (cfg.classes() != labels.size()) {
@@ -106,7 +138,7 @@ public final class AstOnnxExporter {
                     + spec.melBins() + " mel bins, the model takes " + cfg.frames() + " x " + cfg.melBins());
         }
         weights.check(cfg);
-        AstGraph.Built graph = AstGraph.build(cfg, weights, withEmbedding);
+        AstGraph.Built graph = AstGraph.build(cfg, weights, withEmbedding, operators);
         ModelMetadata meta;
         try {
             meta = new ModelMetadata(spec, labels, desc.modelName(), desc.modelVersion(), desc.trainingData(),
@@ -127,6 +159,9 @@ public final class AstOnnxExporter {
                         + "); input " + ModelMetadata.INPUT + " (batch, 1, " + cfg.frames() + ", " + cfg.melBins()
                         + ") normalised log-mel; see metadata " + ModelMetadata.FEATURE_SPEC)
                 .setGraph(graph.graph());
+        if (graph.usesMicrosoft()) {
+            m.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(AstGraph.MICROSOFT).setVersion(1));
+        }
         meta.toMap().forEach((k, v) -> m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return m.build();
     }

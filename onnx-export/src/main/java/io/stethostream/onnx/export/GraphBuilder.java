@@ -91,7 +91,22 @@ final class GraphBuilder {
 
     /** Adds a node whose single output has the exact name {@code out} (graph outputs). */
     String nodeTo(String op, String out, String[] inputs, AttributeProto... attributes) {
+        add("", op, out, inputs, attributes);
+        return out;
+    }
+
+    /** Adds a node of operator set {@code domain} ("" for the standard one), its output named after {@code hint}. */
+    String nodeIn(String domain, String op, String hint, String[] inputs, AttributeProto... attributes) {
+        String out = hint + "_" + (counter++);
+        add(domain, op, out, inputs, attributes);
+        return out;
+    }
+
+    private void add(String domain, String op, String out, String[] inputs, AttributeProto... attributes) {
         NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(out + "/" + op).addOutput(out);
+        if (!domain.isEmpty()) {
+            n.setDomain(domain);
+        }
         for (String in : inputs) {
             n.addInput(in);
         }
@@ -99,7 +114,6 @@ final class GraphBuilder {
             n.addAttribute(a);
         }
         graph.addNode(n);
-        return out;
     }
 
     void input(String name, Object... dims) {

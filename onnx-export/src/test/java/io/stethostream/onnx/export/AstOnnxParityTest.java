@@ -1,6 +1,8 @@
 package io.stethostream.onnx.export;
 
 import ai.djl.ndarray.NDManager;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import io.stethostream.runtime.ModelMetadata;
 import io.stethostream.runtime.OnnxModel;
 import io.stethostream.runtime.Predictions;
@@ -11,11 +13,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The exported graph computes what DJL computes: random small ASTs, random inputs, batch 1 and 8. */
+/**
+ * The exported graph computes what DJL computes, in standard operators and with ONNX Runtime's fused attention: random
+ * small ASTs, random inputs, batch 1 and 8.
+ */
 class AstOnnxParityTest {
 
     @TempDir
@@ -34,15 +40,18 @@ class AstOnnxParityTest {
         }
     }
 
-    @ParameterizedTest(name = "D={0} depth={1} heads={2} stride={3}")
-    @CsvSource({"32, 2, 2, 16", "64, 1, 4, 10"})
-    void logitsAndEmbeddingMatchDjl(int dim, int depth, int heads, int stride) throws Exception {
+    @ParameterizedTest(name = "{4}: D={0} depth={1} heads={2} stride={3}")
+    @CsvSource({"32, 2, 2, 16, STANDARD", "64, 1, 4, 10, STANDARD", "32, 2, 2, 16, FUSED", "48, 3, 3, 10, FUSED",
+            "64, 1, 4, 10, FUSED"})
+    void logitsAndEmbeddingMatchDjl(int dim, int depth, int heads, int stride, AstOnnxExporter.Operators operators)
+            throws Exception {
         AstConfig cfg = TestModels.config(dim, depth, heads, stride);
         Path file = tmp.resolve("model.onnx");
         try (NDManager manager = NDManager.newBaseManager()) {
             AstModel model = TestModels.randomModel(manager, cfg, 7);
-            AstOnnxExporter.export(model, TestModels.SPEC, TestModels.description(), true, file);
-            keepForChecker(file, "D" + dim + "-s" + stride);
+            AstOnnxExporter.export(model, TestModels.SPEC, TestModels.description(), true, operators, file);
+            keepForChecker(file, operators.name().toLowerCase(java.util.Locale.ROOT) + "-D" + dim + "-s" + stride);
+            assertOperators(file, operators, depth);
             try (OnnxModel onnx = OnnxModel.open(file, new OnnxModel.Options(2, OnnxModel.Device.CPU))) {
                 for (int b : new int[] {1, 8}) {
                     float[] x = TestModels.randomInput(b, cfg, 100 + b);
@@ -54,7 +63,7 @@ class AstOnnxParityTest {
                     }
                     assertTrue(spread > 0.1, "logits too small to compare: " + spread);
                     ParityCheck.Result r = ParityCheck.compare(model, onnx, x, b);
-                    System.out.printf("parity D=%d depth=%d stride=%d %s%n", dim, depth, stride, r);
+                    System.out.printf("parity %s D=%d depth=%d stride=%d %s%n", operators, dim, depth, stride, r);
                     assertTrue(r.maxAbsDiff() <= ParityCheck.TOLERANCE, r.toString());
                     assertEquals(b, r.argmaxAgreeing(), r.toString());
                     assertTrue(r.passed());
@@ -81,6 +90,28 @@ class AstOnnxParityTest {
             }
             assertTrue(max <= 1e-4, "embedding max |diff| " + max);
             assertEquals(ModelMetadata.EMBEDDING, "embedding");
+        }
+    }
+
+    /**
+     * STANDARD uses the default operator set alone; FUSED declares com.microsoft and writes every block but the last
+     * (which computes only the prefix tokens, in standard operators) as one Attention node.
+     */
+    private static void assertOperators(Path file, AstOnnxExporter.Operators operators, int depth) throws Exception {
+        ModelProto m = ModelProto.parseFrom(java.nio.file.Files.readAllBytes(file));
+        List<String> domains = m.getOpsetImportList().stream().map(OperatorSetIdProto::getDomain).toList();
+        long fused = m.getGraph().getNodeList().stream()
+                .filter(n -> n.getDomain().equals("com.microsoft") && n.getOpType().equals("Attention")).count();
+        long custom = m.getGraph().getNodeList().stream().filter(n -> !n.getDomain().isEmpty()).count();
+        assertEquals("", domains.get(0));
+        assertEquals(AstOnnxExporter.OPSET, m.getOpsetImport(0).getVersion());
+        if (operators == AstOnnxExporter.Operators.STANDARD || depth == 1) {
+            assertEquals(List.of(""), domains);
+            assertEquals(0, custom);
+        } else {
+            assertEquals(List.of("", "com.microsoft"), domains);
+            assertEquals(depth - 1, fused);
+            assertEquals(fused, custom);
         }
     }
 }

@@ -11,7 +11,8 @@ import io.stethostream.ingest.features.FeatureSpec;
 import io.stethostream.runtime.OnnxModel;
 import io.stethostream.training.model.AstConfig;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -25,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * DJL and ONNX Runtime agree on real feature windows from ICBHI recordings (annotated cycles as training prepares them,
- * and sliding windows as the stream cuts them), batch 1 and 8, for the shipped model's architecture.
+ * and sliding windows as the stream cuts them), batch 1 and 8, for the shipped model's architecture, in standard
+ * operators and with ONNX Runtime's fused attention.
  */
 @Tag("shared-data")
 class RealWindowParityTest {
@@ -33,24 +35,25 @@ class RealWindowParityTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void realWindowsAgreeWithinTolerance() throws Exception {
+    @ParameterizedTest
+    @EnumSource(AstOnnxExporter.Operators.class)
+    void realWindowsAgreeWithinTolerance(AstOnnxExporter.Operators operators) throws Exception {
         FeatureSpec spec = FeatureSpec.PATCH_MIX; // 8 s windows, as the shipped model
         AstConfig cfg = AstConfig.preset("tiny", 16, spec.targetFrames()).withDepth(4);
         float[] windows = realWindows(spec, 8);
         Path file = tmp.resolve("real.onnx");
         try (NDManager m = NDManager.newBaseManager()) {
             var model = TestModels.randomModel(m, cfg, 5);
-            AstOnnxExporter.export(model, spec, TestModels.description(), false, file);
+            AstOnnxExporter.export(model, spec, TestModels.description(), false, operators, file);
             try (OnnxModel onnx = OnnxModel.open(file, new OnnxModel.Options(2, OnnxModel.Device.CPU))) {
                 int size = onnx.windowSize();
                 for (int i = 0; i < 8; i++) {
                     ParityCheck.Result one = ParityCheck.compare(model, onnx,
                             Arrays.copyOfRange(windows, i * size, (i + 1) * size), 1);
-                    assertTrue(one.passed(), "window " + i + ": " + one);
+                    assertTrue(one.passed(), operators + " window " + i + ": " + one);
                 }
                 ParityCheck.Result eight = ParityCheck.compare(model, onnx, windows, 8);
-                System.out.println("real-window parity (tiny depth 4 stride 16, 8 s): " + eight);
+                System.out.println("real-window parity " + operators + " (tiny depth 4 stride 16, 8 s): " + eight);
                 assertTrue(eight.passed(), eight.toString());
             }
         }
