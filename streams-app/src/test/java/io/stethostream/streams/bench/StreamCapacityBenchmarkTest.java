@@ -58,6 +58,9 @@ class StreamCapacityBenchmarkTest {
         assertEquals(step.held() ? 2 : 0, r.largestHeldDevices());
         assertTrue(r.machine().cores() >= 1);
         assertFalse(lines.isEmpty(), "progress lines");
+        assertEquals(Map.of("commit.interval.ms", "200"), r.settings().get("streamsSettings"), "settings recorded");
+        assertTrue(lines.stream().anyMatch(l -> l.contains("thread process ")), "the stream thread's time split");
+        assertTrue(r.notes().stream().anyMatch(n -> n.contains("commit interval (200 ms)")), r.notes().toString());
 
         JsonNode json = new ObjectMapper().readTree(StreamCapacityBenchmark.toJson(r));
         for (String key : new String[] {"machine", "model", "inference", "steps", "largestHeldDevices",
