@@ -10,8 +10,6 @@ final class RealFft {
     private final int n;
     private final int half;
     private final int[] bitReverse;
-    private final double[] cos;  // twiddles of the n/2-point FFT
-    private final double[] sin;
     private final double[] splitCos; // twiddles e^{-2 pi i k / n} of the split step
     private final double[] splitSin;
     private final double[] stageCos; // twiddles of the stages of size 8..n/2, each stage's contiguous
@@ -30,8 +28,8 @@ final class RealFft {
         for (int i = 0; i < half; i++) {
             bitReverse[i] = Integer.reverse(i) >>> (32 - bits);
         }
-        cos = new double[half / 2];
-        sin = new double[half / 2];
+        double[] cos = new double[half / 2]; // twiddles of the n/2-point FFT, laid out per stage below
+        double[] sin = new double[half / 2];
         for (int i = 0; i < half / 2; i++) {
             cos[i] = Math.cos(2 * Math.PI * i / half);
             sin[i] = -Math.sin(2 * Math.PI * i / half);

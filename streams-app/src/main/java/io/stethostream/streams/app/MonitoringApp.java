@@ -26,9 +26,12 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * One instance of the monitoring application: topics, the Kafka Streams runtime of {@link MonitoringTopology}, and
@@ -172,8 +175,8 @@ public final class MonitoringApp implements AutoCloseable {
      */
     public Map<String, Double> threadTimeShares() {
         KafkaStreams s = streams;
-        Map<String, Double> sums = new java.util.TreeMap<>();
-        Map<String, Integer> counts = new java.util.HashMap<>();
+        Map<String, Double> sums = new TreeMap<>();
+        Map<String, Integer> counts = new HashMap<>();
         if (s == null) {
             return sums;
         }
@@ -192,8 +195,8 @@ public final class MonitoringApp implements AutoCloseable {
         return sums;
     }
 
-    private static final java.util.Set<String> THREAD_TIME_METRICS =
-            java.util.Set.of("process-ratio", "commit-ratio", "poll-ratio", "punctuate-ratio", "commit-latency-avg");
+    private static final Set<String> THREAD_TIME_METRICS =
+            Set.of("process-ratio", "commit-ratio", "poll-ratio", "punctuate-ratio", "commit-latency-avg");
 
     /** The HTTP port, or -1 when the endpoint is off or not started. */
     public int httpPort() {

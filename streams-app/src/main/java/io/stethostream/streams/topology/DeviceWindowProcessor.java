@@ -90,9 +90,7 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
         this.states = context.getStateStore(StreamTopics.DEVICE_STATE_STORE);
         this.audio = context.getStateStore(StreamTopics.DEVICE_AUDIO_STORE);
         this.statuses = context.getStateStore(StreamTopics.DEVICE_STATUS_STORE);
-        cache.clear();
-        statusCache.clear();
-        hopQuality.clear();
+        clearMemory();
         pending = new ArrayList<>();
         dirty.clear();
         recovered = false;
@@ -116,8 +114,7 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
         } catch (RuntimeException e) {
             // Forget what this record did in memory; the stored state is the one before it.
             LOG.warn("device {}: chunk {} could not be processed: {}", device, c.sequence(), e.toString());
-            cache.remove(device);
-            hopQuality.remove(device);
+            forget(device);
             pending.removeIf(p -> p.device().equals(device));
             dirty.remove(device);
             metrics.rejected(DeadLetters.PROCESSING_FAILED);
@@ -338,8 +335,7 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
             putStatus(kv.key, kv.value.withSignalLost(true));
             // A silent device leaves the in-memory cache (it reloads from the store when audio resumes).
             if (pending.stream().noneMatch(p -> p.device().equals(kv.key)) && !dirty.contains(kv.key)) {
-                cache.remove(kv.key);
-                hopQuality.remove(kv.key);
+                forget(kv.key);
             }
             context.forward(new Record<>(kv.key, new AlertInput(null, AlertInput.Signal.LOST,
                     kv.value.lastAudioWallMs(), now), now), MonitoringTopology.ALERTS);
@@ -352,10 +348,21 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
             LOG.info("{} window(s) not yet inferred at close; the next owner of the task computes them again",
                     pending.size());
         }
+        clearMemory();
+        pending = new ArrayList<>();
+    }
+
+    /** Drops a device's in-memory stream and hop measurements; it reloads from the store at its next chunk. */
+    private void forget(String device) {
+        cache.remove(device);
+        hopQuality.remove(device);
+    }
+
+    /** Drops every in-memory cache (they are rebuilt from the stores). */
+    private void clearMemory() {
         cache.clear();
         statusCache.clear();
         hopQuality.clear();
-        pending = new ArrayList<>();
     }
 
 }
