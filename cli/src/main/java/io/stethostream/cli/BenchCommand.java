@@ -86,6 +86,11 @@ public final class BenchCommand implements Runnable {
                         + "repeatable.")
         Map<String, String> streamsConfig = new LinkedHashMap<>();
 
+        @Option(names = "--topology-config", paramLabel = "KEY=VALUE",
+                description = "A monitoring topology setting, as in `run --config` (e.g. state.audio-in-memory=false); "
+                        + "repeatable.")
+        Map<String, String> topologyConfig = new LinkedHashMap<>();
+
         @Override
         public Integer call() throws IOException, InterruptedException {
             PrintWriter console = spec.commandLine().getOut();
@@ -100,7 +105,7 @@ public final class BenchCommand implements Runnable {
                 StreamCapacityBenchmark.Config d = StreamCapacityBenchmark.Config.defaults(modelFile);
                 config = new StreamCapacityBenchmark.Config(devicesStart, devicesStep, devicesMax, step, holdFor,
                         modelFile, threads, bootstrapServers, null, inferenceSeconds, d.progressEvery(),
-                        d.drainTimeout(), streamsConfig);
+                        d.drainTimeout(), streamsConfig, topologyConfig);
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException(e.getMessage(), e);
             }

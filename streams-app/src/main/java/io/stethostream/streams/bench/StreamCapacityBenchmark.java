@@ -115,10 +115,12 @@ public final class StreamCapacityBenchmark {
      * @param progressEvery     how often a progress line is printed
      * @param streamsSettings   extra Kafka Streams settings for the instance (commit.interval.ms, say)
      * @param drainTimeout      how long to wait for the backlog of a failed step to drain before the hold
+     * @param topologySettings  monitoring topology settings ({@link MonitoringConfig} keys) over its defaults
      */
     public record Config(int devicesStart, int devicesStep, int devicesMax, Duration stepDuration, Duration hold,
                          Path model, int threads, String bootstrapServers, Path workDir, double inferenceSeconds,
-                         Duration progressEvery, Duration drainTimeout, Map<String, String> streamsSettings) {
+                         Duration progressEvery, Duration drainTimeout, Map<String, String> streamsSettings,
+                         Map<String, String> topologySettings) {
 
         public Config {
             if (devicesStart < 1 || devicesStep < 1 || devicesMax < devicesStart) {
@@ -139,12 +141,25 @@ public final class StreamCapacityBenchmark {
                 throw new IllegalArgumentException("inference seconds must be > 0, got " + inferenceSeconds);
             }
             streamsSettings = Map.copyOf(streamsSettings == null ? Map.of() : streamsSettings);
+            topologySettings = Map.copyOf(topologySettings == null ? Map.of() : topologySettings);
+            monitoringConfig(topologySettings); // an unknown value fails here, naming the key
+        }
+
+        /** The topology's settings: its defaults with {@link #topologySettings} applied. */
+        public MonitoringConfig monitoringConfig() {
+            return monitoringConfig(topologySettings);
+        }
+
+        private static MonitoringConfig monitoringConfig(Map<String, String> settings) {
+            Properties p = new Properties();
+            p.putAll(settings);
+            return MonitoringConfig.fromProperties(p);
         }
 
         /** The defaults of {@code stethostream bench stream}. */
         public static Config defaults(Path model) {
             return new Config(4, 4, 200, Duration.ofSeconds(60), Duration.ofMinutes(5), model, 0, null, null, 10.0,
-                    Duration.ofSeconds(10), Duration.ofMinutes(2), Map.of());
+                    Duration.ofSeconds(10), Duration.ofMinutes(2), Map.of(), Map.of());
         }
     }
 
@@ -308,7 +323,7 @@ public final class StreamCapacityBenchmark {
             AppConfig app = new AppConfig(applicationId, bootstrap, clientFile, work.resolve("streams"), -1, true, 4,
                     (short) -1, 1);
             service = MonitoringService.start(new MonitoringService.Options(bootstrap, clientFile, work,
-                    0, config.model(), config.threads(), app, MonitoringConfig.defaults()));
+                    0, config.model(), config.threads(), app, config.monitoringConfig()));
             if (!service.app().awaitRunning(Duration.ofSeconds(120))) {
                 throw new IOException("the monitoring application did not reach RUNNING: " + service.app().state());
             }
@@ -428,6 +443,7 @@ public final class StreamCapacityBenchmark {
         settings.put("partitions", 4);
         settings.put("processingGuarantee", "exactly_once_v2");
         settings.put("streamsSettings", config.streamsSettings());
+        settings.put("topologySettings", config.topologySettings());
         settings.put("sampleRate", SAMPLE_RATE);
         settings.put("chunkMs", CHUNK_MICROS / 1000);
         settings.put("clipSeconds", CLIP_SECONDS);

@@ -28,10 +28,13 @@ import java.util.Properties;
  * alerts.poor-signal-clear     2     usable windows in a row that clear it
  * alerts.signal-lost-seconds   10    no audio this long (wall clock) raises signal_lost
  * alerts.signal-check-ms       1000  how often that is checked
+ * state.audio-in-memory        true  device audio and reassembly state in in-memory stores (still changelogged, so
+ *                                    restored after a crash); false: RocksDB, for more devices than memory holds
  * </pre>
  */
 public record MonitoringConfig(double hopSeconds, int reorderMaxChunks, double gapRestartSeconds, int batchMaxWindows,
-                               long batchMaxWaitMs, QualityThresholds quality, AlertThresholds alerts) {
+                               long batchMaxWaitMs, QualityThresholds quality, AlertThresholds alerts,
+                               boolean audioStateInMemory) {
 
     public MonitoringConfig {
         if (!(hopSeconds >= 0) || !Double.isFinite(hopSeconds)) {
@@ -54,7 +57,7 @@ public record MonitoringConfig(double hopSeconds, int reorderMaxChunks, double g
     }
 
     public static MonitoringConfig defaults() {
-        return new MonitoringConfig(0, 16, 2.0, 8, 0, QualityThresholds.DEFAULTS, AlertThresholds.DEFAULTS);
+        return new MonitoringConfig(0, 16, 2.0, 8, 0, QualityThresholds.DEFAULTS, AlertThresholds.DEFAULTS, true);
     }
 
     /** The model's spec with the configured hop; refuses a hop the window length cannot use. */
@@ -72,27 +75,33 @@ public record MonitoringConfig(double hopSeconds, int reorderMaxChunks, double g
     }
 
     public MonitoringConfig withHopSeconds(double v) {
-        return new MonitoringConfig(v, reorderMaxChunks, gapRestartSeconds, batchMaxWindows, batchMaxWaitMs, quality, alerts);
+        return new MonitoringConfig(v, reorderMaxChunks, gapRestartSeconds, batchMaxWindows, batchMaxWaitMs, quality, alerts,
+                audioStateInMemory);
     }
 
     public MonitoringConfig withReorderMaxChunks(int v) {
-        return new MonitoringConfig(hopSeconds, v, gapRestartSeconds, batchMaxWindows, batchMaxWaitMs, quality, alerts);
+        return new MonitoringConfig(hopSeconds, v, gapRestartSeconds, batchMaxWindows, batchMaxWaitMs, quality, alerts,
+                audioStateInMemory);
     }
 
     public MonitoringConfig withGapRestartSeconds(double v) {
-        return new MonitoringConfig(hopSeconds, reorderMaxChunks, v, batchMaxWindows, batchMaxWaitMs, quality, alerts);
+        return new MonitoringConfig(hopSeconds, reorderMaxChunks, v, batchMaxWindows, batchMaxWaitMs, quality, alerts,
+                audioStateInMemory);
     }
 
     public MonitoringConfig withBatching(int maxWindows, long maxWaitMs) {
-        return new MonitoringConfig(hopSeconds, reorderMaxChunks, gapRestartSeconds, maxWindows, maxWaitMs, quality, alerts);
+        return new MonitoringConfig(hopSeconds, reorderMaxChunks, gapRestartSeconds, maxWindows, maxWaitMs, quality, alerts,
+                audioStateInMemory);
     }
 
     public MonitoringConfig withQuality(QualityThresholds v) {
-        return new MonitoringConfig(hopSeconds, reorderMaxChunks, gapRestartSeconds, batchMaxWindows, batchMaxWaitMs, v, alerts);
+        return new MonitoringConfig(hopSeconds, reorderMaxChunks, gapRestartSeconds, batchMaxWindows, batchMaxWaitMs, v, alerts,
+                audioStateInMemory);
     }
 
     public MonitoringConfig withAlerts(AlertThresholds v) {
-        return new MonitoringConfig(hopSeconds, reorderMaxChunks, gapRestartSeconds, batchMaxWindows, batchMaxWaitMs, quality, v);
+        return new MonitoringConfig(hopSeconds, reorderMaxChunks, gapRestartSeconds, batchMaxWindows, batchMaxWaitMs, quality, v,
+                audioStateInMemory);
     }
 
     /** Reads the keys above; missing keys keep their defaults, malformed numbers fail naming the key. */
@@ -116,7 +125,8 @@ public record MonitoringConfig(double hopSeconds, int reorderMaxChunks, double g
                         (int) lng(p, "alerts.poor-signal-raise", a.poorSignalRaise()),
                         (int) lng(p, "alerts.poor-signal-clear", a.poorSignalClear()),
                         Math.round(dbl(p, "alerts.signal-lost-seconds", a.signalLostMillis() / 1000.0) * 1000),
-                        lng(p, "alerts.signal-check-ms", a.signalCheckMillis())));
+                        lng(p, "alerts.signal-check-ms", a.signalCheckMillis())),
+                bool(p, "state.audio-in-memory", d.audioStateInMemory));
     }
 
     private static double dbl(Properties p, String key, double def) {
@@ -126,6 +136,23 @@ public record MonitoringConfig(double hopSeconds, int reorderMaxChunks, double g
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " is not a number: " + v);
         }
+    }
+
+    public MonitoringConfig withAudioStateInMemory(boolean v) {
+        return new MonitoringConfig(hopSeconds, reorderMaxChunks, gapRestartSeconds, batchMaxWindows, batchMaxWaitMs, quality, alerts,
+                v);
+    }
+
+    private static boolean bool(Properties p, String key, boolean def) {
+        String v = p.getProperty(key);
+        if (v == null) {
+            return def;
+        }
+        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(key + " must be true or false, got " + v);
+        };
     }
 
     private static long lng(Properties p, String key, long def) {

@@ -3,6 +3,7 @@ package io.stethostream.streams.topology;
 import io.stethostream.streams.metrics.StreamMetrics;
 import io.stethostream.streams.models.ModelSlot;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -48,15 +49,21 @@ public final class MonitoringTopology {
                 StreamTopics.PREDICTION.serializer(), WINDOWS);
         t.addSink(ALERTS_SINK, StreamTopics.ALERTS, StreamTopics.DEVICE_ID.serializer(), StreamTopics.ALERT.serializer(),
                 ALERTS);
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StreamTopics.DEVICE_STATE_STORE),
+        // The audio and its reassembly head are short-lived and bounded per device (one window); in memory they cost
+        // less per chunk than RocksDB. Both kinds are changelogged, so either survives a crash the same way.
+        t.addStateStore(Stores.keyValueStoreBuilder(audioStore(StreamTopics.DEVICE_STATE_STORE, config),
                 StreamTopics.DEVICE_ID, StreamTopics.RAW).withCachingEnabled(), WINDOWS);
         // Blocks are written once and deleted once: a cache would only hold them in memory twice.
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StreamTopics.DEVICE_AUDIO_STORE),
+        t.addStateStore(Stores.keyValueStoreBuilder(audioStore(StreamTopics.DEVICE_AUDIO_STORE, config),
                 StreamTopics.DEVICE_ID, StreamTopics.RAW).withCachingDisabled(), WINDOWS);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StreamTopics.DEVICE_STATUS_STORE),
                 StreamTopics.DEVICE_ID, StreamTopics.STATUS).withCachingEnabled(), WINDOWS);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StreamTopics.ALERT_STATE_STORE),
                 StreamTopics.DEVICE_ID, StreamTopics.ALERT_STATE).withCachingEnabled(), ALERTS);
         return t;
+    }
+
+    private static KeyValueBytesStoreSupplier audioStore(String name, MonitoringConfig config) {
+        return config.audioStateInMemory() ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
     }
 }

@@ -27,7 +27,9 @@ class StreamCapacityBenchmarkTest {
     void shortRunMeasuresInferenceAndOneStep() throws Exception {
         StreamCapacityBenchmark.Config config = new StreamCapacityBenchmark.Config(2, 2, 2, Duration.ofSeconds(15),
                 Duration.ZERO, TestModels.modelFile(), 1, null, dir.resolve("work"), 0.5, Duration.ofSeconds(5),
-                Duration.ofSeconds(10), Map.of("commit.interval.ms", "200"));
+                Duration.ofSeconds(10), Map.of("commit.interval.ms", "200"),
+                Map.of("state.audio-in-memory", "false")); // the RocksDB variant of the audio stores
+
         List<String> lines = new ArrayList<>();
         StreamCapacityBenchmark.Result r = new StreamCapacityBenchmark(config, line -> {
             lines.add(line);

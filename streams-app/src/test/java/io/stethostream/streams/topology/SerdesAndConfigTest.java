@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,6 +82,13 @@ class SerdesAndConfigTest {
         assertEquals(4500, c.alerts().signalLostMillis());
         assertEquals(50, c.batchMaxWaitMs());
         assertEquals(MonitoringConfig.defaults().quality(), c.quality());
+        assertTrue(c.audioStateInMemory());
+        p.setProperty("state.audio-in-memory", "false");
+        assertFalse(MonitoringConfig.fromProperties(p).audioStateInMemory());
+        p.setProperty("state.audio-in-memory", "sometimes");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> MonitoringConfig.fromProperties(p))
+                .getMessage().contains("state.audio-in-memory"));
+        p.remove("state.audio-in-memory");
 
         p.setProperty("alerts.raise-abnormal", "9");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> MonitoringConfig.fromProperties(p))
