@@ -57,6 +57,11 @@ public final class BenchCommand implements Runnable {
                 description = "Length of each step (default: ${DEFAULT-VALUE}).")
         String stepDuration;
 
+        @Option(names = "--warmup", defaultValue = "45s", paramLabel = "DURATION",
+                description = "Half of --devices-start devices stream this long, unjudged, before the first step "
+                        + "(a fresh JVM is slow while it compiles; 0: none; default: ${DEFAULT-VALUE}).")
+        String warmup;
+
         @Option(names = "--hold", defaultValue = "5m", paramLabel = "DURATION",
                 description = "How long the largest N that held is held at the end; 0 skips it (default: ${DEFAULT-VALUE}).")
         String hold;
@@ -105,7 +110,7 @@ public final class BenchCommand implements Runnable {
                 StreamCapacityBenchmark.Config d = StreamCapacityBenchmark.Config.defaults(modelFile);
                 config = new StreamCapacityBenchmark.Config(devicesStart, devicesStep, devicesMax, step, holdFor,
                         modelFile, threads, bootstrapServers, null, inferenceSeconds, d.progressEvery(),
-                        d.drainTimeout(), streamsConfig, topologyConfig);
+                        d.drainTimeout(), streamsConfig, topologyConfig, RollbackCommand.duration(warmup));
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException(e.getMessage(), e);
             }

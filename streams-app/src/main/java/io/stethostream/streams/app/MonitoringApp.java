@@ -32,6 +32,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
 
 /**
  * One instance of the monitoring application: topics, the Kafka Streams runtime of {@link MonitoringTopology}, and
@@ -62,6 +66,7 @@ public final class MonitoringApp implements AutoCloseable {
     private final ModelSlot slot;
     private final StreamMetrics metrics = new StreamMetrics();
     private KafkaStreams streams;
+    private ExecutorService inference; // null unless inference.threads > 0
     private HttpStatusServer http;
     private volatile boolean closed;
 
@@ -103,7 +108,16 @@ public final class MonitoringApp implements AutoCloseable {
         TopicSetup.createMissing(client, app.partitions(), app.replication());
         ModelMetadata meta = slot.metadata();
         metrics.model(meta.modelName(), meta.modelVersion(), slot.releaseId());
-        streams = new KafkaStreams(MonitoringTopology.build(slot, config, metrics), streamsProperties(app, client));
+        if (config.inferenceThreads() > 0) {
+            AtomicInteger n = new AtomicInteger();
+            inference = Executors.newFixedThreadPool(config.inferenceThreads(), r -> {
+                Thread t = new Thread(r, "inference-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        streams = new KafkaStreams(MonitoringTopology.build(slot, config, metrics, inference),
+                streamsProperties(app, client));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; stopping this instance (exactly-once: uncommitted work is redone by "
                     + "the next owner)", e);
@@ -257,6 +271,9 @@ public final class MonitoringApp implements AutoCloseable {
             streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                     .withTimeout(Duration.ofSeconds(30)));
             LOG.info("monitoring stopped");
+        }
+        if (inference != null) {
+            inference.shutdownNow(); // after the stream threads: nothing waits for it any more
         }
     }
 }

@@ -116,11 +116,13 @@ public final class StreamCapacityBenchmark {
      * @param streamsSettings   extra Kafka Streams settings for the instance (commit.interval.ms, say)
      * @param drainTimeout      how long to wait for the backlog of a failed step to drain before the hold
      * @param topologySettings  monitoring topology settings ({@link MonitoringConfig} keys) over its defaults
+     * @param warmup            how long half of {@code devicesStart} devices stream, unjudged, before the first step:
+     *                          a fresh JVM compiles its hot code in the first seconds, which is not the steady state
      */
     public record Config(int devicesStart, int devicesStep, int devicesMax, Duration stepDuration, Duration hold,
                          Path model, int threads, String bootstrapServers, Path workDir, double inferenceSeconds,
                          Duration progressEvery, Duration drainTimeout, Map<String, String> streamsSettings,
-                         Map<String, String> topologySettings) {
+                         Map<String, String> topologySettings, Duration warmup) {
 
         public Config {
             if (devicesStart < 1 || devicesStep < 1 || devicesMax < devicesStart) {
@@ -129,6 +131,9 @@ public final class StreamCapacityBenchmark {
             }
             if (stepDuration.toMillis() < 5_000) {
                 throw new IllegalArgumentException("step duration must be at least 5 s, got " + stepDuration);
+            }
+            if (warmup.isNegative()) {
+                throw new IllegalArgumentException("warm-up must be >= 0, got " + warmup);
             }
             if (hold.isNegative()) {
                 throw new IllegalArgumentException("hold must be >= 0, got " + hold);
@@ -159,7 +164,7 @@ public final class StreamCapacityBenchmark {
         /** The defaults of {@code stethostream bench stream}. */
         public static Config defaults(Path model) {
             return new Config(4, 4, 200, Duration.ofSeconds(60), Duration.ofMinutes(5), model, 0, null, null, 10.0,
-                    Duration.ofSeconds(10), Duration.ofMinutes(2), Map.of(), Map.of());
+                    Duration.ofSeconds(10), Duration.ofMinutes(2), Map.of(), Map.of(), Duration.ofSeconds(45));
         }
     }
 
@@ -344,6 +349,10 @@ public final class StreamCapacityBenchmark {
             progress.accept("stream running (application " + applicationId + ", exactly-once, 1 stream thread, "
                     + "Kafka " + bootstrap + (broker != null ? " embedded" : "") + ")");
             int n = config.devicesStart();
+            if (!config.warmup().isZero()) {
+                setDevices(Math.max(1, n / 2));
+                measure("warm-up", 0, Math.max(1, n / 2), config.warmup(), admin, service, applicationId, true);
+            }
             int index = 1;
             while (true) {
                 setDevices(n);
@@ -444,6 +453,7 @@ public final class StreamCapacityBenchmark {
         settings.put("processingGuarantee", "exactly_once_v2");
         settings.put("streamsSettings", config.streamsSettings());
         settings.put("topologySettings", config.topologySettings());
+        settings.put("warmupSeconds", config.warmup().toMillis() / 1000.0);
         settings.put("sampleRate", SAMPLE_RATE);
         settings.put("chunkMs", CHUNK_MICROS / 1000);
         settings.put("clipSeconds", CLIP_SECONDS);

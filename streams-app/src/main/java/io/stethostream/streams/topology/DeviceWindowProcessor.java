@@ -29,6 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -36,6 +37,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
 /**
  * Per device: chunks to windows ({@link DeviceStream}), signal quality, model-input features, batched inference,
@@ -47,14 +51,25 @@ import java.util.Set;
  * device's stored state keeps the samples of every window whose prediction is not out yet. If the instance dies
  * before the batch runs, the transaction that advanced the state never commits, or (after a clean hand-over) the
  * next owner finds windows computed but not emitted and computes them again ({@link DeviceStream#rewindUnemitted}).
+ *
+ * <p><b>Pipelined inference</b> ({@code inference.threads > 0}): the model runs in the instance's inference pool while
+ * this thread goes on with the next chunks; predictions are forwarded from this thread, in window order, when they are
+ * ready (at the next record or a short wall-clock tick). Until then the windows count as not emitted, exactly as in a
+ * batch, so a crash in between loses nothing and repeats nothing. At most {@value #MAX_IN_FLIGHT} windows are out: when
+ * the pool falls behind this thread waits, and the backlog stays in Kafka.
  */
 final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Object, Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceWindowProcessor.class);
+    private static final int MAX_IN_FLIGHT = 16;
 
     /** A window waiting for the model. */
     private record Pending(String device, DeviceStream stream, long startSample, long startMicros, long endMicros,
                            QualityReport quality, float[] input, long timestamp) {
+    }
+
+    /** Windows handed to the inference pool, with their predictions to come. */
+    private record InFlight(List<Pending> jobs, Future<Map<Pending, WindowPrediction>> predictions) {
     }
 
     private final ModelSlot slot;
@@ -62,6 +77,9 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
     private final StreamMetrics metrics;
     private final FeatureSpec spec;
     private final SignalQuality quality;
+    private final ExecutorService inference; // null: the model runs in the stream thread
+    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+    private int inFlightWindows;
 
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, byte[]> states;
@@ -76,8 +94,9 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
     private final Set<String> dirty = new LinkedHashSet<>();
     private boolean recovered;
 
-    DeviceWindowProcessor(ModelSlot slot, MonitoringConfig config, StreamMetrics metrics) {
+    DeviceWindowProcessor(ModelSlot slot, MonitoringConfig config, StreamMetrics metrics, ExecutorService inference) {
         this.slot = slot;
+        this.inference = inference;
         this.config = config;
         this.metrics = metrics;
         this.spec = config.effectiveSpec(slot.featureSpec());
@@ -92,16 +111,25 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
         this.statuses = context.getStateStore(StreamTopics.DEVICE_STATUS_STORE);
         clearMemory();
         pending = new ArrayList<>();
+        inFlight.clear();
+        inFlightWindows = 0;
         dirty.clear();
         recovered = false;
         long flushEvery = config.batchMaxWaitMs() > 0 ? config.batchMaxWaitMs() : 1000;
         context.schedule(Duration.ofMillis(flushEvery), PunctuationType.WALL_CLOCK_TIME, t -> onBatchTimer());
         context.schedule(Duration.ofMillis(config.alerts().signalCheckMillis()), PunctuationType.WALL_CLOCK_TIME,
                 this::checkSignalLost);
+        if (inference != null) {
+            context.schedule(Duration.ofMillis(20), PunctuationType.WALL_CLOCK_TIME, t -> {
+                emitReady();
+                persist();
+            });
+        }
     }
 
     @Override
     public void process(Record<String, DecodedChunk> record) {
+        emitReady();
         String device = record.key();
         AudioChunk c = record.value().chunk();
         DeviceStream stream = load(device);
@@ -152,6 +180,7 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
             @Override
             public void beforeRestart() {
                 flush(); // windows of the old segment go out before its samples are dropped
+                emitAll();
             }
         };
     }
@@ -218,13 +247,59 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
         persist();
     }
 
-    /** Runs the model on every waiting window and publishes the predictions in arrival order. */
+    /** Runs the model on every waiting window (here or in the pool) and publishes the predictions in order. */
     private void flush() {
         if (pending.isEmpty()) {
             return;
         }
         List<Pending> jobs = pending;
         pending = new ArrayList<>();
+        if (inference == null) {
+            emit(jobs, infer(jobs));
+            return;
+        }
+        inFlight.add(new InFlight(jobs, inference.submit(() -> infer(jobs))));
+        inFlightWindows += jobs.size();
+        while (inFlightWindows > MAX_IN_FLIGHT) {
+            emitOldest();
+        }
+        emitReady();
+    }
+
+    /** Publishes the predictions that are ready, oldest first, up to the first one still running. */
+    private void emitReady() {
+        while (!inFlight.isEmpty() && inFlight.peek().predictions().isDone()) {
+            emitOldest();
+        }
+    }
+
+    private void emitAll() {
+        while (!inFlight.isEmpty()) {
+            emitOldest();
+        }
+    }
+
+    /** Waits for the oldest windows in the pool and publishes them; a failed inference fails here, as in-thread. */
+    private void emitOldest() {
+        InFlight f = inFlight.poll();
+        inFlightWindows -= f.jobs().size();
+        Map<Pending, WindowPrediction> predictions;
+        try {
+            predictions = f.predictions().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InferenceException("interrupted while waiting for inference", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof InferenceException ie) {
+                throw ie;
+            }
+            throw new InferenceException("inference failed: " + e.getCause(), e.getCause());
+        }
+        emit(f.jobs(), predictions);
+    }
+
+    /** The model's predictions for the windows that have an input (touches nothing but the slot: may run anywhere). */
+    private Map<Pending, WindowPrediction> infer(List<Pending> jobs) {
         List<Pending> runnable = jobs.stream().filter(p -> p.input() != null).toList();
         Map<Pending, WindowPrediction> results = new HashMap<>();
         int perWindow = spec.targetFrames() * spec.melBins();
@@ -255,7 +330,17 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
                 results.put(p, prediction(p, true, out.label(i), probs, model));
             }
         }
+        return results;
+    }
+
+    /** Forwards predictions and alert inputs in window order and marks the windows emitted. */
+    private void emit(List<Pending> jobs, Map<Pending, WindowPrediction> results) {
         for (Pending p : jobs) {
+            if (cache.get(p.device()) != p.stream()) {
+                // The device was dropped from memory after an error: its stored state still holds these windows as
+                // not emitted, and they are computed again when it reloads.
+                continue;
+            }
             WindowPrediction wp = results.getOrDefault(p, prediction(p, false, null, Map.of(), null));
             metrics.window(wp.inferred());
             context.forward(new Record<>(p.device(), wp, p.timestamp()), MonitoringTopology.PREDICTIONS_SINK);
@@ -334,7 +419,7 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
         for (KeyValue<String, DeviceStatus> kv : lost) {
             putStatus(kv.key, kv.value.withSignalLost(true));
             // A silent device leaves the in-memory cache (it reloads from the store when audio resumes).
-            if (pending.stream().noneMatch(p -> p.device().equals(kv.key)) && !dirty.contains(kv.key)) {
+            if (!awaitingModel(kv.key) && !dirty.contains(kv.key)) {
                 forget(kv.key);
             }
             context.forward(new Record<>(kv.key, new AlertInput(null, AlertInput.Signal.LOST,
@@ -342,12 +427,20 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
         }
     }
 
+    private boolean awaitingModel(String device) {
+        return pending.stream().anyMatch(p -> p.device().equals(device))
+                || inFlight.stream().anyMatch(f -> f.jobs().stream().anyMatch(p -> p.device().equals(device)));
+    }
+
     @Override
     public void close() {
-        if (!pending.isEmpty()) {
-            LOG.info("{} window(s) not yet inferred at close; the next owner of the task computes them again",
-                    pending.size());
+        if (!pending.isEmpty() || inFlightWindows > 0) {
+            LOG.info("{} window(s) not yet inferred or published at close; the next owner of the task computes them "
+                    + "again", pending.size() + inFlightWindows);
         }
+        inFlight.forEach(f -> f.predictions().cancel(false));
+        inFlight.clear();
+        inFlightWindows = 0;
         clearMemory();
         pending = new ArrayList<>();
     }

@@ -28,13 +28,16 @@ import java.util.Properties;
  * alerts.poor-signal-clear     2     usable windows in a row that clear it
  * alerts.signal-lost-seconds   10    no audio this long (wall clock) raises signal_lost
  * alerts.signal-check-ms       1000  how often that is checked
+ * inference.threads            0     0: the model runs in the stream thread; n: in a pool of n threads shared by the
+ *                                    instance, while the stream thread goes on with the next chunks (predictions still
+ *                                    go out in order, from the stream thread)
  * state.audio-in-memory        true  device audio and reassembly state in in-memory stores (still changelogged, so
  *                                    restored after a crash); false: RocksDB, for more devices than memory holds
  * </pre>
  */
 public record MonitoringConfig(double hopSeconds, int reorderMaxChunks, double gapRestartSeconds, int batchMaxWindows,
                                long batchMaxWaitMs, QualityThresholds quality, AlertThresholds alerts,
-                               boolean audioStateInMemory) {
+                               boolean audioStateInMemory, int inferenceThreads) {
 
     public MonitoringConfig {
         if (!(hopSeconds >= 0) || !Double.isFinite(hopSeconds)) {
@@ -52,12 +55,15 @@ public record MonitoringConfig(double hopSeconds, int reorderMaxChunks, double g
         if (batchMaxWaitMs < 0 || batchMaxWaitMs > 60_000) {
             throw new IllegalArgumentException("batch.max-wait-ms must be 0..60000, got " + batchMaxWaitMs);
         }
+        if (inferenceThreads < 0 || inferenceThreads > 64) {
+            throw new IllegalArgumentException("inference.threads must be 0..64, got " + inferenceThreads);
+        }
         java.util.Objects.requireNonNull(quality, "quality");
         java.util.Objects.requireNonNull(alerts, "alerts");
     }
 
     public static MonitoringConfig defaults() {
-        return new MonitoringConfig(0, 16, 2.0, 8, 0, QualityThresholds.DEFAULTS, AlertThresholds.DEFAULTS, true);
+        return new MonitoringConfig(0, 16, 2.0, 8, 0, QualityThresholds.DEFAULTS, AlertThresholds.DEFAULTS, true, 0);
     }
 
     /** The model's spec with the configured hop; refuses a hop the window length cannot use. */
@@ -75,33 +81,37 @@ public record MonitoringConfig(double hopSeconds, int reorderMaxChunks, double g
     }
 
     public MonitoringConfig withHopSeconds(double v) {
-        return new MonitoringConfig(v, reorderMaxChunks, gapRestartSeconds, batchMaxWindows, batchMaxWaitMs, quality, alerts,
-                audioStateInMemory);
+        return new MonitoringConfig(v, reorderMaxChunks, gapRestartSeconds, batchMaxWindows,
+                batchMaxWaitMs, quality, alerts,
+                audioStateInMemory, inferenceThreads);
     }
 
     public MonitoringConfig withReorderMaxChunks(int v) {
         return new MonitoringConfig(hopSeconds, v, gapRestartSeconds, batchMaxWindows, batchMaxWaitMs, quality, alerts,
-                audioStateInMemory);
+                audioStateInMemory, inferenceThreads);
     }
 
     public MonitoringConfig withGapRestartSeconds(double v) {
         return new MonitoringConfig(hopSeconds, reorderMaxChunks, v, batchMaxWindows, batchMaxWaitMs, quality, alerts,
-                audioStateInMemory);
+                audioStateInMemory, inferenceThreads);
     }
 
     public MonitoringConfig withBatching(int maxWindows, long maxWaitMs) {
-        return new MonitoringConfig(hopSeconds, reorderMaxChunks, gapRestartSeconds, maxWindows, maxWaitMs, quality, alerts,
-                audioStateInMemory);
+        return new MonitoringConfig(hopSeconds, reorderMaxChunks, gapRestartSeconds, maxWindows,
+                maxWaitMs, quality, alerts,
+                audioStateInMemory, inferenceThreads);
     }
 
     public MonitoringConfig withQuality(QualityThresholds v) {
-        return new MonitoringConfig(hopSeconds, reorderMaxChunks, gapRestartSeconds, batchMaxWindows, batchMaxWaitMs, v, alerts,
-                audioStateInMemory);
+        return new MonitoringConfig(hopSeconds, reorderMaxChunks, gapRestartSeconds, batchMaxWindows,
+                batchMaxWaitMs, v, alerts,
+                audioStateInMemory, inferenceThreads);
     }
 
     public MonitoringConfig withAlerts(AlertThresholds v) {
-        return new MonitoringConfig(hopSeconds, reorderMaxChunks, gapRestartSeconds, batchMaxWindows, batchMaxWaitMs, quality, v,
-                audioStateInMemory);
+        return new MonitoringConfig(hopSeconds, reorderMaxChunks, gapRestartSeconds, batchMaxWindows,
+                batchMaxWaitMs, quality, v,
+                audioStateInMemory, inferenceThreads);
     }
 
     /** Reads the keys above; missing keys keep their defaults, malformed numbers fail naming the key. */
@@ -126,7 +136,8 @@ public record MonitoringConfig(double hopSeconds, int reorderMaxChunks, double g
                         (int) lng(p, "alerts.poor-signal-clear", a.poorSignalClear()),
                         Math.round(dbl(p, "alerts.signal-lost-seconds", a.signalLostMillis() / 1000.0) * 1000),
                         lng(p, "alerts.signal-check-ms", a.signalCheckMillis())),
-                bool(p, "state.audio-in-memory", d.audioStateInMemory));
+                bool(p, "state.audio-in-memory", d.audioStateInMemory),
+                (int) lng(p, "inference.threads", d.inferenceThreads));
     }
 
     private static double dbl(Properties p, String key, double def) {
@@ -139,8 +150,15 @@ public record MonitoringConfig(double hopSeconds, int reorderMaxChunks, double g
     }
 
     public MonitoringConfig withAudioStateInMemory(boolean v) {
-        return new MonitoringConfig(hopSeconds, reorderMaxChunks, gapRestartSeconds, batchMaxWindows, batchMaxWaitMs, quality, alerts,
-                v);
+        return new MonitoringConfig(hopSeconds, reorderMaxChunks, gapRestartSeconds, batchMaxWindows,
+                batchMaxWaitMs, quality, alerts,
+                v, inferenceThreads);
+    }
+
+    public MonitoringConfig withInferenceThreads(int v) {
+        return new MonitoringConfig(hopSeconds, reorderMaxChunks, gapRestartSeconds, batchMaxWindows,
+                batchMaxWaitMs, quality, alerts,
+                audioStateInMemory, v);
     }
 
     private static boolean bool(Properties p, String key, boolean def) {

@@ -6,6 +6,8 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
+import java.util.concurrent.ExecutorService;
+
 /**
  * The monitoring topology, built the same way for production and for tests.
  *
@@ -37,11 +39,20 @@ public final class MonitoringTopology {
      * @param metrics where the processors count
      */
     public static Topology build(ModelSlot slot, MonitoringConfig config, StreamMetrics metrics) {
+        return build(slot, config, metrics, null);
+    }
+
+    /**
+     * @param inference the pool the model runs in (pipelined with chunk processing), or null to run it in the stream
+     *                  thread; the caller owns it
+     */
+    public static Topology build(ModelSlot slot, MonitoringConfig config, StreamMetrics metrics,
+                                 ExecutorService inference) {
         config.effectiveSpec(slot.featureSpec()); // fail now, not in a stream thread, on an unusable hop
         Topology t = new Topology();
         t.addSource(SOURCE, StreamTopics.RAW.deserializer(), StreamTopics.RAW.deserializer(), StreamTopics.AUDIO);
         t.addProcessor(DECODE, () -> new ChunkDecodeProcessor(metrics), SOURCE);
-        t.addProcessor(WINDOWS, () -> new DeviceWindowProcessor(slot, config, metrics), DECODE);
+        t.addProcessor(WINDOWS, () -> new DeviceWindowProcessor(slot, config, metrics, inference), DECODE);
         t.addProcessor(ALERTS, () -> new AlertProcessor(config, metrics), WINDOWS);
         t.addSink(DLQ_SINK, StreamTopics.DLQ, StreamTopics.RAW.serializer(), StreamTopics.RAW.serializer(),
                 DECODE, WINDOWS);

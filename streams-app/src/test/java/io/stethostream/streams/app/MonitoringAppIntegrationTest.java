@@ -27,7 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -252,13 +252,16 @@ class MonitoringAppIntegrationTest {
     }
 
     /**
-     * Without batching, and with windows waiting up to 1.5 s for a batch: then commits (every 200 ms) store device
-     * states whose windows are computed but not yet emitted, and the restarted instance must compute them again.
+     * Without batching, with windows waiting up to 1.5 s for a batch, and with the model in an inference pool: in the
+     * last two, commits (every 200 ms) store device states whose windows are computed but not yet emitted, and the
+     * restarted instance must compute them again.
      */
     @ParameterizedTest
-    @ValueSource(longs = {0, 1500})
-    void anInstanceKilledMidStreamAndRestartedLosesAndRepeatsNoPrediction(long batchWaitMs) throws Exception {
-        MonitoringConfig config = MonitoringConfig.defaults().withBatching(4, batchWaitMs);
+    @CsvSource({"0, 0", "1500, 0", "0, 1"})
+    void anInstanceKilledMidStreamAndRestartedLosesAndRepeatsNoPrediction(long batchWaitMs, int inferenceThreads)
+            throws Exception {
+        MonitoringConfig config = MonitoringConfig.defaults().withBatching(4, batchWaitMs)
+                .withInferenceThreads(inferenceThreads);
         Map<String, List<AudioChunk>> audio = audio(20.5); // 7 windows per device: 0 .. 12 s
         ModelSlot slotA = new ModelSlot(TestModels.open(), "release-A");
         toClose.add(slotA);

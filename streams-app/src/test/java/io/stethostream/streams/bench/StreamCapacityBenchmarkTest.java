@@ -28,7 +28,8 @@ class StreamCapacityBenchmarkTest {
         StreamCapacityBenchmark.Config config = new StreamCapacityBenchmark.Config(2, 2, 2, Duration.ofSeconds(15),
                 Duration.ZERO, TestModels.modelFile(), 1, null, dir.resolve("work"), 0.5, Duration.ofSeconds(5),
                 Duration.ofSeconds(10), Map.of("commit.interval.ms", "200"),
-                Map.of("state.audio-in-memory", "false")); // the RocksDB variant of the audio stores
+                Map.of("state.audio-in-memory", "false"), // the RocksDB variant of the audio stores
+                Duration.ofSeconds(5));
 
         List<String> lines = new ArrayList<>();
         StreamCapacityBenchmark.Result r = new StreamCapacityBenchmark(config, line -> {
@@ -62,6 +63,8 @@ class StreamCapacityBenchmarkTest {
         assertFalse(lines.isEmpty(), "progress lines");
         assertEquals(Map.of("commit.interval.ms", "200"), r.settings().get("streamsSettings"), "settings recorded");
         assertTrue(lines.stream().anyMatch(l -> l.contains("thread process ")), "the stream thread's time split");
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("warm-up N=1")), "half of the first step warms up");
+        assertEquals(1, r.steps().size(), "the warm-up is not a step");
         assertTrue(r.notes().stream().anyMatch(n -> n.contains("commit interval (200 ms)")), r.notes().toString());
 
         JsonNode json = new ObjectMapper().readTree(StreamCapacityBenchmark.toJson(r));

@@ -17,6 +17,7 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -37,6 +38,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,13 +64,17 @@ class MonitoringTopologyTest {
     private ModelSlot slot = TestModels.sharedSlot();
 
     private void start(MonitoringConfig config) {
+        start(config, null, "topology-test");
+    }
+
+    private void start(MonitoringConfig config, ExecutorService inference, String applicationId) {
         Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         metrics = new StreamMetrics();
-        driver = new TopologyTestDriver(MonitoringTopology.build(slot, config, metrics), p, START);
+        driver = new TopologyTestDriver(MonitoringTopology.build(slot, config, metrics, inference), p, START);
         audio = driver.createInputTopic(StreamTopics.AUDIO, new ByteArraySerializer(), new ByteArraySerializer(),
                 START, Duration.ofMillis(250));
         predictions = driver.createOutputTopic(StreamTopics.PREDICTIONS, new StringDeserializer(),
@@ -124,6 +131,49 @@ class MonitoringTopologyTest {
         assertEquals("2026-01-01T00:00:02Z", out.get(1).windowStart());
         assertEquals(3, metrics.windows(true));
         assertEquals(3, status("bed-1").windows());
+    }
+
+    @Test
+    void pipelinedInferencePublishesTheSamePredictionsInTheSameOrder() throws Exception {
+        // Three devices interleaved chunk by chunk, one of them silent (windows skipped without the model).
+        List<List<AudioChunk>> devices = new ArrayList<>();
+        String[] ids = {"bed-c", "bed-w", "bed-s"};
+        SoundKind[] kinds = {SoundKind.CRACKLE, SoundKind.WHEEZE, SoundKind.SILENCE};
+        for (int d = 0; d < ids.length; d++) {
+            devices.add(TestAudio.chunks(ids[d], TestAudio.synth(kinds[d], 16, 16000, 3 + d), 16000, 0.25, 0,
+                    TestAudio.T0));
+        }
+        List<AudioChunk> chunks = new ArrayList<>();
+        for (int i = 0; i < devices.get(0).size(); i++) {
+            for (List<AudioChunk> d : devices) {
+                chunks.add(d.get(i));
+            }
+        }
+        start(MonitoringConfig.defaults());
+        send(chunks);
+        List<KeyValue<String, WindowPrediction>> inThread = predictions.readKeyValuesToList();
+        assertEquals(15, inThread.size()); // 5 windows (8 s every 2 s in 16 s) per device
+        driver.close();
+
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            start(MonitoringConfig.defaults().withInferenceThreads(1), pool, "topology-test-pipelined");
+            send(chunks);
+            List<KeyValue<String, WindowPrediction>> pipelined = new ArrayList<>(predictions.readKeyValuesToList());
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (pipelined.size() < inThread.size() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+                driver.advanceWallClockTime(Duration.ofMillis(20)); // the tick that publishes what is ready
+                pipelined.addAll(predictions.readKeyValuesToList());
+            }
+            assertEquals(inThread, pipelined, "same predictions, same order");
+            assertEquals(10, metrics.windows(true));
+            assertEquals(5, status("bed-w").windows());
+        } finally {
+            driver.close();
+            driver = null;
+            pool.shutdownNow();
+        }
     }
 
     @Test
