@@ -98,6 +98,7 @@ public final class StreamCapacityBenchmark {
     /** Length of the looped clip per sound kind. */
     public static final double CLIP_SECONDS = 30.0;
     private static final double GOLDEN = 0.6180339887498949;
+    private double[] lastInference = {0, 0}; // StreamMetrics.inferenceTotals at the last progress line
 
     /**
      * Benchmark settings.
@@ -863,12 +864,21 @@ public final class StreamCapacityBenchmark {
     }
 
     /** The stream thread's time split (process / commit / poll / punctuate) and commit latency, for the log. */
-    private static String threadShares(MonitoringService service) {
+    /**
+     * The stream thread's time split (process / commit / poll / punctuate), commit latency, and the model's time per
+     * window inside the stream since the last line (to set against the pure-inference figure).
+     */
+    private String threadShares(MonitoringService service) {
         Map<String, Double> m = service.app().threadTimeShares();
-        return String.format(Locale.ROOT, "process %.2f commit %.2f poll %.2f punctuate %.2f, commit %.1f ms",
-                m.getOrDefault("process-ratio", Double.NaN), m.getOrDefault("commit-ratio", Double.NaN),
-                m.getOrDefault("poll-ratio", Double.NaN), m.getOrDefault("punctuate-ratio", Double.NaN),
-                m.getOrDefault("commit-latency-avg", Double.NaN));
+        double[] totals = service.app().metrics().inferenceTotals();
+        double windows = totals[1] - lastInference[1];
+        double msPerWindow = windows > 0 ? (totals[0] - lastInference[0]) * 1000 / windows : Double.NaN;
+        lastInference = totals;
+        return String.format(Locale.ROOT, "process %.2f commit %.2f poll %.2f punctuate %.2f, commit %.1f ms, "
+                        + "model %.1f ms/window", m.getOrDefault("process-ratio", Double.NaN),
+                m.getOrDefault("commit-ratio", Double.NaN), m.getOrDefault("poll-ratio", Double.NaN),
+                m.getOrDefault("punctuate-ratio", Double.NaN), m.getOrDefault("commit-latency-avg", Double.NaN),
+                msPerWindow);
     }
 
     private static double streamWindows(MonitoringService service) {

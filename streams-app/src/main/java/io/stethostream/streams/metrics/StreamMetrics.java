@@ -92,6 +92,14 @@ public final class StreamMetrics {
                 .register(registry);
     }
 
+    /** Model wall time and windows inferred so far, {seconds, windows}: a benchmark divides the two over an interval. */
+    public double[] inferenceTotals() {
+        var seconds = inferenceSeconds.collect().getDataPoints();
+        var windows = batchSize.collect().getDataPoints();
+        return new double[] {seconds.isEmpty() ? 0 : seconds.get(0).getSum(),
+                windows.isEmpty() ? 0 : windows.get(0).getSum()};
+    }
+
     /** Total of a counter, for tests: windows by outcome. */
     public double windows(boolean inferred) {
         return windows.labelValues(inferred ? "inferred" : "skipped").get();

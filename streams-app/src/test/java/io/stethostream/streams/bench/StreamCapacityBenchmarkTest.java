@@ -64,6 +64,8 @@ class StreamCapacityBenchmarkTest {
         assertEquals(Map.of("commit.interval.ms", "200"), r.settings().get("streamsSettings"), "settings recorded");
         assertTrue(lines.stream().anyMatch(l -> l.contains("thread process ")), "the stream thread's time split");
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("warm-up N=1")), "half of the first step warms up");
+        assertTrue(lines.stream().anyMatch(l -> l.matches(".* model [0-9.]+ ms/window.*")), "the model's time in the "
+                + "stream");
         assertEquals(1, r.steps().size(), "the warm-up is not a step");
         assertTrue(r.notes().stream().anyMatch(n -> n.contains("commit interval (200 ms)")), r.notes().toString());
 
