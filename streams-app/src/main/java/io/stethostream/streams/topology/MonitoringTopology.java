@@ -39,12 +39,12 @@ public final class MonitoringTopology {
      * @param metrics where the processors count
      */
     public static Topology build(ModelSlot slot, MonitoringConfig config, StreamMetrics metrics) {
-        return build(slot, config, metrics, null);
+        return build(slot, config, metrics, null); // no pool: the model runs in the stream thread
     }
 
     /**
      * @param inference the pool the model runs in (pipelined with chunk processing), or null to run it in the stream
-     *                  thread; the caller owns it
+     *                  thread; the caller owns it and sizes it from {@code inference.threads} (as {@code MonitoringApp})
      */
     public static Topology build(ModelSlot slot, MonitoringConfig config, StreamMetrics metrics,
                                  ExecutorService inference) {
