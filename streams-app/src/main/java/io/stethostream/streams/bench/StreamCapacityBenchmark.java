@@ -347,8 +347,10 @@ public final class StreamCapacityBenchmark {
             ticker.setDaemon(true);
             ticker.start();
 
-            progress.accept("stream running (application " + applicationId + ", exactly-once, 1 stream thread, "
-                    + "Kafka " + bootstrap + (broker != null ? " embedded" : "") + ")");
+            int pool = config.monitoringConfig().inferenceThreads();
+            progress.accept("stream running (application " + applicationId + ", exactly-once, 1 stream thread, model "
+                    + (pool > 0 ? "in a pool of " + pool + " thread(s)" : "in the stream thread") + ", Kafka "
+                    + bootstrap + (broker != null ? " embedded" : "") + ")");
             int n = config.devicesStart();
             if (!config.warmup().isZero()) {
                 setDevices(Math.max(1, n / 2));

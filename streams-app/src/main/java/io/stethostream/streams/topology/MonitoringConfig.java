@@ -82,8 +82,7 @@ public record MonitoringConfig(double hopSeconds, int reorderMaxChunks, double g
 
     public MonitoringConfig withHopSeconds(double v) {
         return new MonitoringConfig(v, reorderMaxChunks, gapRestartSeconds, batchMaxWindows,
-                batchMaxWaitMs, quality, alerts,
-                audioStateInMemory, inferenceThreads);
+                batchMaxWaitMs, quality, alerts, audioStateInMemory, inferenceThreads);
     }
 
     public MonitoringConfig withReorderMaxChunks(int v) {
@@ -98,20 +97,22 @@ public record MonitoringConfig(double hopSeconds, int reorderMaxChunks, double g
 
     public MonitoringConfig withBatching(int maxWindows, long maxWaitMs) {
         return new MonitoringConfig(hopSeconds, reorderMaxChunks, gapRestartSeconds, maxWindows,
-                maxWaitMs, quality, alerts,
-                audioStateInMemory, inferenceThreads);
+                maxWaitMs, quality, alerts, audioStateInMemory, inferenceThreads);
     }
 
     public MonitoringConfig withQuality(QualityThresholds v) {
         return new MonitoringConfig(hopSeconds, reorderMaxChunks, gapRestartSeconds, batchMaxWindows,
-                batchMaxWaitMs, v, alerts,
-                audioStateInMemory, inferenceThreads);
+                batchMaxWaitMs, v, alerts, audioStateInMemory, inferenceThreads);
     }
 
     public MonitoringConfig withAlerts(AlertThresholds v) {
         return new MonitoringConfig(hopSeconds, reorderMaxChunks, gapRestartSeconds, batchMaxWindows,
-                batchMaxWaitMs, quality, v,
-                audioStateInMemory, inferenceThreads);
+                batchMaxWaitMs, quality, v, audioStateInMemory, inferenceThreads);
+    }
+
+    public MonitoringConfig withInferenceThreads(int v) {
+        return new MonitoringConfig(hopSeconds, reorderMaxChunks, gapRestartSeconds, batchMaxWindows,
+                batchMaxWaitMs, quality, alerts, audioStateInMemory, v);
     }
 
     /** Reads the keys above; missing keys keep their defaults, malformed numbers fail naming the key. */
@@ -147,18 +148,6 @@ public record MonitoringConfig(double hopSeconds, int reorderMaxChunks, double g
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " is not a number: " + v);
         }
-    }
-
-    public MonitoringConfig withAudioStateInMemory(boolean v) {
-        return new MonitoringConfig(hopSeconds, reorderMaxChunks, gapRestartSeconds, batchMaxWindows,
-                batchMaxWaitMs, quality, alerts,
-                v, inferenceThreads);
-    }
-
-    public MonitoringConfig withInferenceThreads(int v) {
-        return new MonitoringConfig(hopSeconds, reorderMaxChunks, gapRestartSeconds, batchMaxWindows,
-                batchMaxWaitMs, quality, alerts,
-                audioStateInMemory, v);
     }
 
     private static boolean bool(Properties p, String key, boolean def) {
