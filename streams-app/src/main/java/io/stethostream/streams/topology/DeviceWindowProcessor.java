@@ -111,8 +111,7 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
         this.statuses = context.getStateStore(StreamTopics.DEVICE_STATUS_STORE);
         clearMemory();
         pending = new ArrayList<>();
-        inFlight.clear();
-        inFlightWindows = 0;
+        dropInFlight();
         dirty.clear();
         recovered = false;
         long flushEvery = config.batchMaxWaitMs() > 0 ? config.batchMaxWaitMs() : 1000;
@@ -427,6 +426,13 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
         }
     }
 
+    /** Forgets the windows in the pool without publishing them: the stored state still has them as not emitted. */
+    private void dropInFlight() {
+        inFlight.forEach(f -> f.predictions().cancel(false));
+        inFlight.clear();
+        inFlightWindows = 0;
+    }
+
     private boolean awaitingModel(String device) {
         return pending.stream().anyMatch(p -> p.device().equals(device))
                 || inFlight.stream().anyMatch(f -> f.jobs().stream().anyMatch(p -> p.device().equals(device)));
@@ -438,9 +444,7 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
             LOG.info("{} window(s) not yet inferred or published at close; the next owner of the task computes them "
                     + "again", pending.size() + inFlightWindows);
         }
-        inFlight.forEach(f -> f.predictions().cancel(false));
-        inFlight.clear();
-        inFlightWindows = 0;
+        dropInFlight();
         clearMemory();
         pending = new ArrayList<>();
     }
