@@ -36,7 +36,7 @@ public final class BenchCommand implements Runnable {
                     + "rate, then streams N synthetic devices in real time (16 kHz PCM16, 250 ms chunks) into one "
                     + "exactly-once instance, raising N every --step-duration while the step holds (p99 latency under "
                     + "one hop, latency not growing, >= 90%% of the expected windows received), then holds the largest "
-                    + "N that held for --hold.",
+                    + "N that held for --hold (and, if that fails, fewer devices: --hold-retries).",
                     "Latency is from the end of a window's audio to its prediction being readable by a read_committed "
                             + "consumer (it includes the exactly-once commit interval)."})
     static final class Stream implements Callable<Integer> {
@@ -65,6 +65,11 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--hold", defaultValue = "5m", paramLabel = "DURATION",
                 description = "How long the largest N that held is held at the end; 0 skips it (default: ${DEFAULT-VALUE}).")
         String hold;
+
+        @Option(names = "--hold-retries", defaultValue = "2", paramLabel = "K",
+                description = "After a failed hold, hold again with --devices-step fewer devices, up to K more times "
+                        + "(after draining the backlog); default: ${DEFAULT-VALUE}.")
+        int holdRetries;
 
         @Option(names = "--model", paramLabel = "FILE",
                 description = "Model to serve and measure (default: the shipped " + Defaults.SHIPPED_MODEL + ").")
@@ -110,7 +115,8 @@ public final class BenchCommand implements Runnable {
                 StreamCapacityBenchmark.Config d = StreamCapacityBenchmark.Config.defaults(modelFile);
                 config = new StreamCapacityBenchmark.Config(devicesStart, devicesStep, devicesMax, step, holdFor,
                         modelFile, threads, bootstrapServers, null, inferenceSeconds, d.progressEvery(),
-                        d.drainTimeout(), streamsConfig, topologyConfig, RollbackCommand.duration(warmup));
+                        d.drainTimeout(), streamsConfig, topologyConfig, RollbackCommand.duration(warmup),
+                        holdRetries);
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException(e.getMessage(), e);
             }

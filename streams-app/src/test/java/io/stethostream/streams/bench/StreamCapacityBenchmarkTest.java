@@ -15,6 +15,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The benchmark end to end on the embedded broker, very short: the structure of its result, no timing thresholds. */
@@ -24,12 +25,13 @@ class StreamCapacityBenchmarkTest {
     Path dir;
 
     @Test
-    void shortRunMeasuresInferenceAndOneStep() throws Exception {
-        StreamCapacityBenchmark.Config config = new StreamCapacityBenchmark.Config(2, 2, 2, Duration.ofSeconds(15),
-                Duration.ZERO, TestModels.modelFile(), 1, null, dir.resolve("work"), 0.5, Duration.ofSeconds(5),
-                Duration.ofSeconds(10), Map.of("commit.interval.ms", "200"),
+    void shortRunMeasuresInferenceOneStepAndAHold() throws Exception {
+        // devices 2, step 1: the ramp ends at its maximum, then a 10 s hold at 2 (and, if it fails, one at 1)
+        StreamCapacityBenchmark.Config config = new StreamCapacityBenchmark.Config(2, 1, 2, Duration.ofSeconds(15),
+                Duration.ofSeconds(10), TestModels.modelFile(), 1, null, dir.resolve("work"), 0.5,
+                Duration.ofSeconds(5), Duration.ofSeconds(10), Map.of("commit.interval.ms", "200"),
                 Map.of("state.audio-in-memory", "false"), // the RocksDB variant of the audio stores
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5), 1);
 
         List<String> lines = new ArrayList<>();
         StreamCapacityBenchmark.Result r = new StreamCapacityBenchmark(config, line -> {
@@ -57,8 +59,31 @@ class StreamCapacityBenchmarkTest {
         assertTrue(Double.isFinite(step.p50Ms()) && Double.isFinite(step.p99Ms()), step.toString());
         assertTrue(step.p50Ms() > 0 && step.p50Ms() <= step.p99Ms() && step.p99Ms() <= step.maxMs(), step.toString());
         assertTrue(step.chunksSent() > 0);
-        assertNull(r.hold(), "no hold phase was asked for");
-        assertEquals(step.held() ? 2 : 0, r.largestHeldDevices());
+        assertEquals(step.held() ? 2 : 0, r.largestHeldInRampDevices());
+        assertEquals(r.largestHeldInRampDevices() / r.inferenceBoundDevices(), r.rampRatioToInferenceBound(), 1e-12);
+        if (step.held()) {
+            List<StreamCapacityBenchmark.Phase> holds = r.holds();
+            assertFalse(holds.isEmpty(), "the ramp held, so a hold ran");
+            assertEquals(2, holds.get(0).devices());
+            assertEquals(holds.get(holds.size() - 1), r.hold());
+            if (holds.get(0).held()) {
+                assertEquals(1, holds.size(), "no retry after a hold that held");
+                assertEquals(2, r.largestHeldDevices());
+            } else {
+                assertEquals(2, holds.size(), "one retry, with one device fewer");
+                assertEquals(1, holds.get(1).devices());
+                assertEquals(holds.get(1).held() ? 1 : 0, r.largestHeldDevices());
+            }
+            assertEquals(r.hold().held(), r.holdHeld());
+            assertTrue(r.hold().expectedWindows() > 0 && r.hold().receivedWindows() <= r.hold().expectedWindows());
+        } else {
+            assertTrue(r.holds().isEmpty(), "nothing held in the ramp, so no hold");
+            assertNull(r.hold());
+            assertEquals(0, r.largestHeldDevices());
+        }
+        assertEquals(r.largestHeldDevices() / r.inferenceBoundDevices(), r.ratioToInferenceBound(), 1e-12,
+                "the ratio stands on the N held for the whole hold");
+        assertEquals(1, r.settings().get("holdRetries"));
         assertTrue(r.machine().cores() >= 1);
         assertFalse(lines.isEmpty(), "progress lines");
         assertEquals(Map.of("commit.interval.ms", "200"), r.settings().get("streamsSettings"), "settings recorded");
@@ -70,12 +95,24 @@ class StreamCapacityBenchmarkTest {
         assertTrue(r.notes().stream().anyMatch(n -> n.contains("commit interval (200 ms)")), r.notes().toString());
 
         JsonNode json = new ObjectMapper().readTree(StreamCapacityBenchmark.toJson(r));
-        for (String key : new String[] {"machine", "model", "inference", "steps", "largestHeldDevices",
+        for (String key : new String[] {"machine", "model", "inference", "steps", "holds", "largestHeldDevices",
+                "largestHeldInRampDevices",
                 "ratioToInferenceBound", "criteria", "notes"}) {
             assertTrue(json.has(key), "JSON has " + key);
         }
         assertEquals(step.receivedWindows(), json.path("steps").get(0).path("receivedWindows").asLong());
         assertFalse(StreamCapacityBenchmark.summary(r).isBlank());
+    }
+
+    @Test
+    void configRefusesNegativeHoldRetries() {
+        StreamCapacityBenchmark.Config d = StreamCapacityBenchmark.Config.defaults(Path.of("model.onnx"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new StreamCapacityBenchmark.Config(d.devicesStart(), d.devicesStep(), d.devicesMax(),
+                        d.stepDuration(), d.hold(), d.model(), d.threads(), null, null, d.inferenceSeconds(),
+                        d.progressEvery(), d.drainTimeout(), Map.of(), Map.of(), d.warmup(), -1));
+        assertTrue(e.getMessage().contains("hold retries"), e.getMessage());
+        assertEquals(2, d.holdRetries());
     }
 
     @Test
