@@ -125,6 +125,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "CPU threads (0 = all cores).")
     int threads;
 
+    @Option(names = "--class-weights", defaultValue = "default", paramLabel = "default|inverse|none",
+            description = "Which cross-entropy terms are weighted by inverse class frequency: default = the spec's "
+                    + "(the ce baseline weighted; mixup, cutmix, patchmix, tpatch and patchmix-cl unweighted), "
+                    + "inverse = every method's, none = no method's. Default: ${DEFAULT-VALUE}.")
+    String classWeights;
+
     @Option(names = "--init-from", paramLabel = "FILE|DIR", description = "Fine-tune: start from these weights (a "
             + ".params file, or a run folder's model-best-val.params) instead of a random initialisation. The model "
             + "options must describe the same architecture.")
@@ -219,7 +225,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             return new TrainConfig(data.choice().label(), pathOrNull(data.icbhi()), pathOrNull(data.sprsound()),
                     model, windowSeconds, method, epochs, batchSize, lr, minLr, weightDecay, averaging, tau, alpha,
-                    mixAlpha, !noSpecAugment, validationFraction, seed, threads);
+                    mixAlpha, !noSpecAugment, validationFraction, seed, threads, classWeights);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(e.getMessage(), e);
         }

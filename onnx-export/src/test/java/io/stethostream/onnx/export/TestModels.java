@@ -30,7 +30,7 @@ public final class TestModels {
 
     public static TrainConfig trainConfig(AstConfig model) {
         return new TrainConfig("icbhi", "/data/icbhi", null, model, SPEC.windowSeconds(), "ce", 3, 8, 1e-4, 1e-6,
-                1e-4, 0.0, 0.06, 1.0, 1.0, false, 0.1, 42L, 2);
+                1e-4, 0.0, 0.06, 1.0, 1.0, false, 0.1, 42L, 2, "default");
     }
 
     /**

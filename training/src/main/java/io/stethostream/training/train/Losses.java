@@ -35,14 +35,15 @@ public final class Losses {
         return perSample.mul(m.create(w)).sum().div(total);
     }
 
-    /** lambda CE(out, y) + (1 - lambda) CE(out, y[partner]), unweighted. */
-    public static NDArray mixedCrossEntropy(NDArray logits, int[] labels, int[] partner, double lambda) {
+    /** lambda CE(out, y) + (1 - lambda) CE(out, y[partner]), each term class-weighted when {@code weights} is set. */
+    public static NDArray mixedCrossEntropy(NDArray logits, int[] labels, int[] partner, double lambda,
+                                            float[] weights) {
         int[] partnerLabels = new int[labels.length];
         for (int i = 0; i < labels.length; i++) {
             partnerLabels[i] = labels[partner[i]];
         }
-        return crossEntropy(logits, labels, null).mul((float) lambda)
-                .add(crossEntropy(logits, partnerLabels, null).mul((float) (1 - lambda)));
+        return crossEntropy(logits, labels, weights).mul((float) lambda)
+                .add(crossEntropy(logits, partnerLabels, weights).mul((float) (1 - lambda)));
     }
 
     /**
@@ -67,13 +68,14 @@ public final class Losses {
     }
 
     /**
-     * The paper's objective for one batch (spec section 5): a clean forward pass with unweighted CE, a second pass on
-     * the Patch-Mixed patches through the projector, and {@code CE + alpha * L_CL}.
+     * The paper's objective for one batch (spec section 5): a clean forward pass with CE (unweighted in the paper:
+     * {@code weights} null), a second pass on the Patch-Mixed patches through the projector, and
+     * {@code CE + alpha * L_CL}.
      */
     public static NDArray patchMixClObjective(AstModel model, ParameterStore ps, NDArray x, int[] labels,
-                                              MixPlan plan, double tau, double alpha) {
+                                              MixPlan plan, double tau, double alpha, float[] weights) {
         NDArray clean = model.features(ps, x, null, true);
-        NDArray ce = crossEntropy(model.logits(ps, clean, true), labels, null);
+        NDArray ce = crossEntropy(model.logits(ps, clean, true), labels, weights);
         NDArray mixed = model.project(ps, model.features(ps, x, plan, true), true);
         NDArray cl = patchMixContrastive(mixed, clean, plan.partner(), plan.lambda(), tau);
         return ce.add(cl.mul((float) alpha));

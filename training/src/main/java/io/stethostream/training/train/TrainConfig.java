@@ -25,6 +25,10 @@ import io.stethostream.training.model.AstConfig;
  * @param validationFraction fraction of training cycles (whole patients) held out for the honest protocol
  * @param seed           seed of everything random
  * @param threads        CPU threads for libtorch (0: all cores)
+ * @param classWeights   which cross-entropy terms are class-weighted (inverse class frequency): {@code default} = the
+ *                       spec's (the {@code ce} baseline weighted, the mixing methods and Patch-Mix CL's clean CE
+ *                       unweighted), {@code inverse} = every method's CE terms weighted, {@code none} = none; a
+ *                       {@code config.json} written before the option existed reads as {@code default}
  */
 public record TrainConfig(
         @JsonProperty("dataset") String dataset,
@@ -45,7 +49,11 @@ public record TrainConfig(
         @JsonProperty("specAugment") boolean specAugment,
         @JsonProperty("validationFraction") double validationFraction,
         @JsonProperty("seed") long seed,
-        @JsonProperty("threads") int threads) {
+        @JsonProperty("threads") int threads,
+        @JsonProperty("classWeights") String classWeights) {
+
+    /** The values {@code classWeights} takes. */
+    public static final java.util.List<String> CLASS_WEIGHTS = java.util.List.of("default", "inverse", "none");
 
     public TrainConfig {
         Method.parse(method);
@@ -58,6 +66,26 @@ public record TrainConfig(
         if (averaging < 0 || averaging >= 1 || tau <= 0 || validationFraction < 0 || validationFraction >= 1) {
             throw new IllegalArgumentException("averaging in [0,1), tau > 0, validation fraction in [0,1)");
         }
+        if (classWeights == null) {
+            classWeights = "default";
+        }
+        if (!CLASS_WEIGHTS.contains(classWeights)) {
+            throw new IllegalArgumentException("class weights must be one of " + CLASS_WEIGHTS + ", got '"
+                    + classWeights + "'");
+        }
+    }
+
+    /**
+     * The class weights this run's cross-entropy terms use, or null for unweighted.
+     *
+     * @param inverseFrequency the training set's inverse-frequency weights
+     */
+    public float[] lossClassWeights(float[] inverseFrequency) {
+        return switch (classWeights) {
+            case "inverse" -> inverseFrequency;
+            case "none" -> null;
+            default -> methodEnum() == Method.CE ? inverseFrequency : null;
+        };
     }
 
     public Method methodEnum() {

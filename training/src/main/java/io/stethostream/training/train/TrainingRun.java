@@ -169,24 +169,26 @@ public final class TrainingRun {
             default -> null;
         };
         NDArray x = step.create(inputs, new Shape(b, 1, frames, bins));
+        float[] weights = config.lossClassWeights(classWeights);
         switch (method) {
             case CE -> {
                 return Losses.crossEntropy(model.logits(ps, model.features(ps, x, null, true), true), labels,
-                        classWeights);
+                        weights);
             }
             case MIXUP, CUTMIX -> {
                 NDArray logits = model.logits(ps, model.features(ps, x, null, true), true);
-                return Losses.mixedCrossEntropy(logits, labels, inputMix.partner(), inputMix.lambda());
+                return Losses.mixedCrossEntropy(logits, labels, inputMix.partner(), inputMix.lambda(), weights);
             }
             case PATCHMIX, TPATCH -> {
                 MixPlan plan = method == Method.PATCHMIX ? Mixing.patchMix(model.config(), b, random)
                         : Mixing.timePatchMix(model.config(), b, random);
                 NDArray logits = model.logits(ps, model.features(ps, x, plan, true), true);
-                return Losses.mixedCrossEntropy(logits, labels, plan.partner(), plan.lambda());
+                return Losses.mixedCrossEntropy(logits, labels, plan.partner(), plan.lambda(), weights);
             }
             case PATCHMIX_CL -> {
                 MixPlan plan = Mixing.patchMix(model.config(), b, random);
-                return Losses.patchMixClObjective(model, ps, x, labels, plan, config.tau(), config.alpha());
+                return Losses.patchMixClObjective(model, ps, x, labels, plan, config.tau(), config.alpha(),
+                        weights);
             }
             default -> throw new IllegalStateException(method.toString());
         }

@@ -99,7 +99,7 @@ public final class TrainStepBenchmark {
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         NDArray l = method.equals("patchmix-cl")
                                 ? Losses.patchMixClObjective(model, ps, in, labels,
-                                        Mixing.patchMix(cfg, batch, random), 0.06, 1.0)
+                                        Mixing.patchMix(cfg, batch, random), 0.06, 1.0, null)
                                 : Losses.crossEntropy(model.logits(ps, model.features(ps, in, null, true), true),
                                         labels, null);
                         loss = l.getFloat();

@@ -5,10 +5,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import io.stethostream.training.model.AstConfig;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LossesTest {
 
@@ -131,8 +135,40 @@ class LossesTest {
             double l0p = -Math.log(1 / (Math.exp(2) + 3));
             double l1p = -Math.log(1 / (Math.exp(1) + 3));
             double expected = 0.7 * (l0 + l1) / 2 + 0.3 * (l0p + l1p) / 2;
-            assertEquals(expected, Losses.mixedCrossEntropy(logits, new int[] {0, 1}, new int[] {1, 0}, 0.7)
+            assertEquals(expected, Losses.mixedCrossEntropy(logits, new int[] {0, 1}, new int[] {1, 0}, 0.7, null)
+                    .getFloat(), 1e-5);
+            // weighted (--class-weights inverse): each term is the weighted CE of its labels
+            double weighted = 0.7 * (0.1 * l0 + 0.3 * l1) / 0.4 + 0.3 * (0.3 * l0p + 0.1 * l1p) / 0.4;
+            assertEquals(weighted, Losses.mixedCrossEntropy(logits, new int[] {0, 1}, new int[] {1, 0}, 0.7, w)
                     .getFloat(), 1e-5);
         }
+    }
+
+    @Test
+    void classWeightsChoiceFollowsTheSpecByDefault() {
+        float[] inverse = {0.5f, 1.5f, 2f, 4f};
+        AstConfig model = new AstConfig("custom", 32, 1, 2, 16, 128, 64, 4);
+        java.util.function.BiFunction<String, String, TrainConfig> cfg = (method, weights) -> new TrainConfig(
+                "synthetic", null, null, model, 2.0, method, 1, 8, 1e-3, 5e-8, 1e-6, 0.5, 0.06, 1.0, 1.0, false,
+                0.0, 1, 0, weights);
+        assertArrayEquals(inverse, cfg.apply("ce", null).lossClassWeights(inverse), "CE: weighted (spec)");
+        assertEquals("default", cfg.apply("ce", null).classWeights(), "an old config.json reads as default");
+        assertNull(cfg.apply("patchmix-cl", "default").lossClassWeights(inverse), "PMCL: unweighted (spec)");
+        assertNull(cfg.apply("patchmix", "default").lossClassWeights(inverse));
+        assertArrayEquals(inverse, cfg.apply("patchmix-cl", "inverse").lossClassWeights(inverse));
+        assertNull(cfg.apply("ce", "none").lossClassWeights(inverse));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cfg.apply("ce", "balanced"));
+        assertTrue(e.getMessage().contains("balanced"), e.getMessage());
+    }
+
+    @Test
+    void aConfigJsonWrittenBeforeClassWeightsExistedResumesWithTheSpecDefault() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        TrainConfig now = new TrainConfig("synthetic", null, null, new AstConfig("custom", 32, 1, 2, 16, 128, 64, 4),
+                2.0, "patchmix-cl", 1, 8, 1e-3, 5e-8, 1e-6, 0.5, 0.06, 1.0, 1.0, false, 0.0, 1, 0, "inverse");
+        com.fasterxml.jackson.databind.node.ObjectNode tree = json.valueToTree(now);
+        assertEquals("inverse", json.treeToValue(tree, TrainConfig.class).classWeights(), "round trip");
+        tree.remove("classWeights");
+        assertEquals("default", json.treeToValue(tree, TrainConfig.class).classWeights());
     }
 }

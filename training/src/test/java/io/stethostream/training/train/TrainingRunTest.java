@@ -57,7 +57,7 @@ class TrainingRunTest {
                                       double averaging) {
         AstConfig model = new AstConfig("custom", 64, 2, 2, 16, 128, SPEC.targetFrames(), 4);
         return new TrainConfig("synthetic", null, null, model, 2.0, method, epochs, 8, lr, minLr, 1e-6, averaging,
-                0.06, 1.0, 1.0, false, 0.0, seed, 0);
+                0.06, 1.0, 1.0, false, 0.0, seed, 0, "default");
     }
 
     private static TrainConfig config(String method, int epochs, long seed) {
