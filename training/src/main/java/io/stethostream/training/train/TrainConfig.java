@@ -3,6 +3,8 @@ package io.stethostream.training.train;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.stethostream.training.model.AstConfig;
 
+import java.util.List;
+
 /**
  * Everything a training run depends on; written to {@code config.json} and read back by {@code --resume} and
  * {@code evaluate}. Defaults are the paper's (spec section 6).
@@ -53,7 +55,7 @@ public record TrainConfig(
         @JsonProperty("classWeights") String classWeights) {
 
     /** The values {@code classWeights} takes. */
-    public static final java.util.List<String> CLASS_WEIGHTS = java.util.List.of("default", "inverse", "none");
+    public static final List<String> CLASS_WEIGHTS = List.of("default", "inverse", "none");
 
     public TrainConfig {
         Method.parse(method);
