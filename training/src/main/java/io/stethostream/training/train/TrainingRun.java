@@ -100,7 +100,9 @@ public final class TrainingRun {
                     listener.onMessage("no checkpoint in " + out + ": starting from epoch 1");
                 }
             }
-            float[] classWeights = ClassCounts.of(data.train()).inverseFrequencyWeightsAsFloats();
+            // the CE terms' class weights for this method and --class-weights (null: unweighted)
+            float[] classWeights = config.lossClassWeights(
+                    ClassCounts.of(data.train()).inverseFrequencyWeightsAsFloats());
             Evaluator evaluator = new Evaluator(assembler, Math.max(config.batchSize(), 16));
             for (int epoch = start; epoch <= config.epochs(); epoch++) {
                 long t0 = System.nanoTime();
@@ -169,26 +171,26 @@ public final class TrainingRun {
             default -> null;
         };
         NDArray x = step.create(inputs, new Shape(b, 1, frames, bins));
-        float[] weights = config.lossClassWeights(classWeights);
         switch (method) {
             case CE -> {
                 return Losses.crossEntropy(model.logits(ps, model.features(ps, x, null, true), true), labels,
-                        weights);
+                        classWeights);
             }
             case MIXUP, CUTMIX -> {
                 NDArray logits = model.logits(ps, model.features(ps, x, null, true), true);
-                return Losses.mixedCrossEntropy(logits, labels, inputMix.partner(), inputMix.lambda(), weights);
+                return Losses.mixedCrossEntropy(logits, labels, inputMix.partner(), inputMix.lambda(),
+                        classWeights);
             }
             case PATCHMIX, TPATCH -> {
                 MixPlan plan = method == Method.PATCHMIX ? Mixing.patchMix(model.config(), b, random)
                         : Mixing.timePatchMix(model.config(), b, random);
                 NDArray logits = model.logits(ps, model.features(ps, x, plan, true), true);
-                return Losses.mixedCrossEntropy(logits, labels, plan.partner(), plan.lambda(), weights);
+                return Losses.mixedCrossEntropy(logits, labels, plan.partner(), plan.lambda(), classWeights);
             }
             case PATCHMIX_CL -> {
                 MixPlan plan = Mixing.patchMix(model.config(), b, random);
                 return Losses.patchMixClObjective(model, ps, x, labels, plan, config.tau(), config.alpha(),
-                        weights);
+                        classWeights);
             }
             default -> throw new IllegalStateException(method.toString());
         }
