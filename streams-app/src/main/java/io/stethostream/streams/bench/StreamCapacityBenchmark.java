@@ -1,5 +1,6 @@
 package io.stethostream.streams.bench;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -209,15 +210,28 @@ public final class StreamCapacityBenchmark {
     /**
      * Everything the run measured; {@link #toJson} writes it. {@code largestHeldDevices} is the N the ratio stands
      * on: the largest N held for the whole hold when a hold was asked for (0 if none held), else the ramp's;
-     * {@code hold} is the last hold tried and {@code holds} all of them, in order.
+     * {@code holds} are the holds tried, in order.
      */
     public record Result(String startedAt, Machine machine, ModelInfo model, Map<String, Object> settings,
                          Criteria criteria, InferenceCapacity inference, InferenceCapacity inferenceAfter,
                          double inferenceBoundDevices, double inferenceBoundDevicesBatch1, List<Phase> steps,
                          int largestHeldInRampDevices, double rampRatioToInferenceBound, int largestHeldDevices,
-                         List<Phase> holds, Phase hold, Boolean holdHeld, Double p50MsAtHeld, Double p99MsAtHeld,
+                         List<Phase> holds, Double p50MsAtHeld, Double p99MsAtHeld,
                          double ratioToInferenceBound, double ratioToInferenceBoundBatch1, boolean targetMet,
                          List<String> notes) {
+
+        /** The last hold tried (null: none); in the JSON as before. */
+        @JsonProperty("hold")
+        public Phase hold() {
+            return holds.isEmpty() ? null : holds.get(holds.size() - 1);
+        }
+
+        /** Whether the last hold held (null: no hold); in the JSON as before. */
+        @JsonProperty("holdHeld")
+        public Boolean holdHeld() {
+            Phase last = hold();
+            return last == null ? null : last.held();
+        }
     }
 
     private record Received(String device, long windowEndMicros, long receivedMicros, boolean inferred) {
@@ -462,8 +476,7 @@ public final class StreamCapacityBenchmark {
                 atHeld = p;
             }
         }
-        Phase hold = holds.isEmpty() ? null : holds.get(holds.size() - 1);
-        if (hold != null && !hold.held()) {
+        if (!holds.isEmpty() && !holds.get(holds.size() - 1).held()) {
             notes.add("no hold held: tried N=" + holds.stream().map(h -> String.valueOf(h.devices()))
                     .collect(Collectors.joining(", ")));
         }
@@ -492,8 +505,7 @@ public final class StreamCapacityBenchmark {
         settings.put("chunkMs", CHUNK_MICROS / 1000);
         settings.put("clipSeconds", CLIP_SECONDS);
         return new Result(startedAt, machine, modelInfo, settings, criteria, inference, after, bound, bound1, steps,
-                largestHeld, rampRatio, reported, List.copyOf(holds), hold,
-                hold == null ? null : hold.held(), atHeld == null ? null : atHeld.p50Ms(),
+                largestHeld, rampRatio, reported, List.copyOf(holds), atHeld == null ? null : atHeld.p50Ms(),
                 atHeld == null ? null : atHeld.p99Ms(), ratio, ratio1, target, notes);
     }
 

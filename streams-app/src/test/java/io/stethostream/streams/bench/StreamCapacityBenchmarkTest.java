@@ -95,12 +95,13 @@ class StreamCapacityBenchmarkTest {
         assertTrue(r.notes().stream().anyMatch(n -> n.contains("commit interval (200 ms)")), r.notes().toString());
 
         JsonNode json = new ObjectMapper().readTree(StreamCapacityBenchmark.toJson(r));
-        for (String key : new String[] {"machine", "model", "inference", "steps", "holds", "largestHeldDevices",
-                "largestHeldInRampDevices",
+        for (String key : new String[] {"machine", "model", "inference", "steps", "holds", "hold", "holdHeld",
+                "largestHeldDevices", "largestHeldInRampDevices",
                 "ratioToInferenceBound", "criteria", "notes"}) {
             assertTrue(json.has(key), "JSON has " + key);
         }
         assertEquals(step.receivedWindows(), json.path("steps").get(0).path("receivedWindows").asLong());
+        assertEquals(r.hold() == null, json.path("hold").isNull(), "the last hold, as a field of its own");
         assertFalse(StreamCapacityBenchmark.summary(r).isBlank());
     }
 
