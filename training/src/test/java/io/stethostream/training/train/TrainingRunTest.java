@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Real DJL training on a small configuration: a separable synthetic task, and checkpoint / resume exactness. */
+/** Real DJL training on a small configuration: a synthetic task learned and generalised, and checkpoint / resume exactness. */
 class TrainingRunTest {
 
     private static final FeatureSpec SPEC = FeatureSpec.PATCH_MIX.withWindowSeconds(2.0);
@@ -65,21 +65,51 @@ class TrainingRunTest {
     }
 
     /**
-     * End to end through real DJL: one batch of normal, crackle and wheeze clips is learned (loss falls four-fold,
-     * every clip classified right). This is memorisation, not generalisation: a from-scratch transformer this small
-     * needs far more data and steps than a unit test can afford to generalise (see docs/results.md).
+     * Triplets (normal, crackle, wheeze) that share their breathing, with the crackles and wheezes raised by
+     * {@code gain} over the generator's level: the generator adds its events to the breath sounds, so the difference
+     * between a recording and the normal one of the same seed is exactly its events.
+     */
+    static List<LabelledCycle> louderEvents(int perClass, long seedBase, double gain) {
+        List<LabelledCycle> plain = synthetic(perClass, seedBase, true);
+        List<LabelledCycle> out = new ArrayList<>();
+        for (int i = 0; i < plain.size(); i += 3) {
+            float[] normal = plain.get(i).samples();
+            out.add(plain.get(i));
+            for (int k = 1; k < 3; k++) {
+                LabelledCycle c = plain.get(i + k);
+                float[] louder = new float[normal.length];
+                for (int j = 0; j < louder.length; j++) {
+                    louder[j] = (float) (normal[j] + gain * (c.samples()[j] - normal[j]));
+                }
+                out.add(new LabelledCycle(c.dataset(), c.recording(), c.patient(), c.index(), c.start(), c.end(),
+                        c.label(), louder));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * End to end through real DJL: a tiny AST trained on 48 synthetic clips classifies 24 recordings it has never
+     * seen (other seeds, other breathing) as normal, crackle or wheeze. The events are raised 12 dB over the
+     * generator's clinical level: at that level a run this short (180 steps) learns nothing beyond the class prior,
+     * as a from-scratch transformer needs far more steps for faint events (docs/results.md). Sharing the breathing
+     * inside each training triplet leaves the events as the only thing to learn from; held-out accuracy reached
+     * 0.83-0.92 over the last five epochs when this was written (chance: 0.33).
      */
     @Test
-    void theLossFallsUntilABatchOfSyntheticSoundsIsLearned(@TempDir Path dir) throws IOException {
-        List<LabelledCycle> batch = synthetic(3, 100).subList(0, 8);
-        TrainingRun run = new TrainingRun(config("ce", 80, 7, 1e-3, 1e-3, 0.0), new BatchAssembler(SPEC),
-                new TrainingRun.Data(batch, List.of(), batch), dir, TrainingListener.NONE);
+    void aTinyModelLearnsToTellCracklesWheezesAndNormalBreathingInRecordingsItHasNotSeen(@TempDir Path dir)
+            throws IOException {
+        List<LabelledCycle> train = louderEvents(16, 100, 4.0);
+        List<LabelledCycle> heldOut = louderEvents(8, 5000, 4.0);
+        TrainingRun run = new TrainingRun(config("ce", 30, 3, 1e-3, 1e-5, 0.0), new BatchAssembler(SPEC),
+                new TrainingRun.Data(train, List.of(), heldOut), dir, TrainingListener.NONE);
         List<EpochRecord> epochs = run.run(false, Map.of()).epochs();
-        assertEquals(80, epochs.size());
+        assertEquals(30, epochs.size());
         double first = epochs.get(0).trainLoss();
-        double last = epochs.get(79).trainLoss();
-        assertTrue(last < first / 4, "loss falls four-fold: " + first + " -> " + last);
-        assertEquals(1.0, epochs.get(79).test().accuracy(), 1e-9, "every clip of the batch classified right");
+        double last = epochs.get(29).trainLoss();
+        assertTrue(last < first * 0.6, "loss falls: " + first + " -> " + last);
+        double accuracy = epochs.get(29).test().accuracy();
+        assertTrue(accuracy >= 0.75, "held-out accuracy " + accuracy + " (chance 0.33)");
         assertTrue(Files.exists(dir.resolve("model-last.params")));
     }
 
