@@ -23,7 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Real DJL training on a small configuration: a synthetic task learned and generalised, and checkpoint / resume exactness. */
+/**
+ * Real DJL training on a small configuration: a synthetic task learned and generalised, and checkpoint / resume
+ * exactness.
+ */
 class TrainingRunTest {
 
     private static final FeatureSpec SPEC = FeatureSpec.PATCH_MIX.withWindowSeconds(2.0);
@@ -67,7 +70,7 @@ class TrainingRunTest {
     /**
      * Triplets (normal, crackle, wheeze) that share their breathing, with the crackles and wheezes raised by
      * {@code gain} over the generator's level: the generator adds its events to the breath sounds, so the difference
-     * between a recording and the normal one of the same seed is exactly its events.
+     * between a recording and the normal one of the same seed is its events (exactly, below the soft knee at 0.9).
      */
     static List<LabelledCycle> louderEvents(int perClass, long seedBase, double gain) {
         List<LabelledCycle> plain = synthetic(perClass, seedBase, true);
@@ -92,9 +95,9 @@ class TrainingRunTest {
      * End to end through real DJL: a tiny AST trained on 48 synthetic clips classifies 24 recordings it has never
      * seen (other seeds, other breathing) as normal, crackle or wheeze. The events are raised 12 dB over the
      * generator's clinical level: at that level a run this short gets no further than the class prior (0.46 at best
-     * held out), as a from-scratch transformer needs far more steps for faint events (docs/results.md). Sharing the breathing
-     * inside each training triplet leaves the events as the only thing to learn from; held-out accuracy reached
-     * 0.83-0.92 over the last five epochs when this was written (chance: 0.33).
+     * held out), as a from-scratch transformer needs far more steps for faint events (docs/results.md). Sharing the
+     * breathing inside each training triplet leaves the events as the only thing to learn from; held-out accuracy
+     * reached 0.83-0.92 over the last five epochs when this was written (chance: 0.33).
      */
     @Test
     void aTinyModelLearnsToTellCracklesWheezesAndNormalBreathingInRecordingsItHasNotSeen(@TempDir Path dir)
