@@ -76,6 +76,8 @@ class TrainingRunTest {
         List<LabelledCycle> plain = synthetic(perClass, seedBase, true);
         List<LabelledCycle> out = new ArrayList<>();
         for (int i = 0; i < plain.size(); i += 3) {
+            // synthetic() lists each seed's triplet normal first: the events are measured against that one
+            assertEquals(RespiratoryClass.NORMAL, plain.get(i).label(), "triplet " + i / 3 + " starts with normal");
             float[] normal = plain.get(i).samples();
             out.add(plain.get(i));
             for (int k = 1; k < 3; k++) {
