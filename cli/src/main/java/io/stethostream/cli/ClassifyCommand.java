@@ -24,7 +24,10 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,7 +41,9 @@ import java.util.concurrent.Callable;
 @Command(name = "classify", mixinStandardHelpOptions = true,
         description = {"Classify recordings with an ONNX model: one JSON line per window on standard output.",
                 "Windows have the model's length and hop (from its feature spec) unless --hop is given; a recording "
-                        + "shorter than one window is tiled to a window like a training cycle (marked \"fitted\")."})
+                        + "shorter than one window is tiled to a window like a training cycle (marked \"fitted\").",
+                "A file that cannot be read or decoded is reported on standard error with its reason and skipped; "
+                        + "the others are still classified, and the exit code is then 3."})
 public final class ClassifyCommand implements Callable<Integer> {
 
     /** One compact JSON object per line, whatever the shared mapper's indentation. */
@@ -75,12 +80,24 @@ public final class ClassifyCommand implements Callable<Integer> {
             throw new InvalidInputException("--hop must be positive, got " + hopSeconds);
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (OnnxModel model = ModelFiles.open(modelFile, threads)) {
+        PrintWriter err = spec.commandLine().getErr();
+        int bad = 0;
+        try (OnnxModel model = ModelFiles.open(modelFile, threads)) { // a bad model fails at once, before any file
             FeatureSpec fs = model.featureSpec();
             FeatureExtractor extractor = new FeatureExtractor(fs);
             for (Path file : files) {
-                AudioClip clip = extractor.toModelRate(AudioFiles.read(file));
-                List<Span> spans = cycles ? cycleSpans(file, clip, fs) : windowSpans(clip, fs);
+                List<Span> spans;
+                try {
+                    AudioClip clip = extractor.toModelRate(AudioFiles.read(file));
+                    spans = cycles ? cycleSpans(file, clip, fs) : windowSpans(clip, fs);
+                } catch (IOException | InvalidInputException e) {
+                    // Missing, unreadable or undecodable file, or a bad annotation beside it: report it, go on.
+                    bad++;
+                    out.flush();
+                    err.println("error: " + reason(file, e));
+                    err.flush();
+                    continue;
+                }
                 for (int from = 0; from < spans.size(); from += batch) {
                     List<Span> part = spans.subList(from, Math.min(spans.size(), from + batch));
                     float[] x = new float[part.size() * fs.targetFrames() * fs.melBins()];
@@ -96,7 +113,31 @@ public final class ClassifyCommand implements Callable<Integer> {
                 out.flush();
             }
         }
+        if (bad > 0) {
+            err.println("error: " + bad + " of " + files.size() + " file" + (files.size() == 1 ? "" : "s")
+                    + " could not be classified");
+            err.flush();
+            return ExitCodes.BAD_INPUT;
+        }
         return ExitCodes.OK;
+    }
+
+    /** Why a file could not be classified, always naming it. */
+    private static String reason(Path file, Exception e) {
+        String name = file.toString();
+        if (e instanceof FileSystemException fse && name.equals(fse.getFile())) {
+            if (e instanceof NoSuchFileException) {
+                return "no such file: " + name;
+            }
+            String r = fse.getReason();
+            return name + ": " + (r != null ? r
+                    : e instanceof AccessDeniedException ? "permission denied" : e.getClass().getSimpleName());
+        }
+        String why = e.getMessage();
+        if (why == null || why.isBlank()) {
+            why = e.getClass().getSimpleName();
+        }
+        return why.contains(name) ? why : name + ": " + why;
     }
 
     /** Audio to classify and where it lies in the recording. */
