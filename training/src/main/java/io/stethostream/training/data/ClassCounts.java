@@ -59,10 +59,28 @@ public final class ClassCounts {
      * samples at all.
      */
     public double[] inverseFrequencyWeights() {
+        return normalisedWeights(false);
+    }
+
+    /**
+     * Gentler weights than {@link #inverseFrequencyWeights()}: {@code w_c} proportional to {@code 1 / sqrt(n_c)},
+     * normalised to sum to 1 the same way; a class without samples gets weight 0.
+     */
+    public double[] inverseSqrtFrequencyWeights() {
+        return normalisedWeights(true);
+    }
+
+    /** The weights of {@link #inverseSqrtFrequencyWeights()} as floats. */
+    public float[] inverseSqrtFrequencyWeightsAsFloats() {
+        return floats(inverseSqrtFrequencyWeights());
+    }
+
+    /** w_c proportional to 1/n_c or 1/sqrt(n_c), summing to 1 (0 for an empty class; all zeros without samples). */
+    private double[] normalisedWeights(boolean sqrt) {
         double[] w = new double[CLASSES];
         double sum = 0;
         for (int c = 0; c < CLASSES; c++) {
-            w[c] = counts[c] == 0 ? 0 : 1.0 / counts[c];
+            w[c] = counts[c] == 0 ? 0 : 1.0 / (sqrt ? Math.sqrt(counts[c]) : counts[c]);
             sum += w[c];
         }
         if (sum > 0) {
@@ -75,7 +93,10 @@ public final class ClassCounts {
 
     /** The weights of {@link #inverseFrequencyWeights()} as floats, the form a loss function takes. */
     public float[] inverseFrequencyWeightsAsFloats() {
-        double[] w = inverseFrequencyWeights();
+        return floats(inverseFrequencyWeights());
+    }
+
+    private static float[] floats(double[] w) {
         float[] f = new float[w.length];
         for (int i = 0; i < w.length; i++) {
             f[i] = (float) w[i];

@@ -1,13 +1,19 @@
 package io.stethostream.training.train;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.stethostream.training.augment.WaveformAugment;
+import io.stethostream.training.data.ClassCounts;
 import io.stethostream.training.model.AstConfig;
 
+import java.util.HashSet;
 import java.util.List;
 
 /**
  * Everything a training run depends on; written to {@code config.json} and read back by {@code --resume} and
- * {@code evaluate}. Defaults are the paper's (spec section 6).
+ * {@code evaluate}. Defaults are the paper's (spec section 6); the fine-tuning recipe's fields ({@code schedule},
+ * {@code warmupSteps}, {@code optimizer}, {@code augment}, {@code classWeights}) read as the paper's settings when a
+ * {@code config.json} written before them lacks them.
  *
  * @param dataset        icbhi, sprsound or both
  * @param icbhiRoot      ICBHI folder (null when not used)
@@ -17,8 +23,8 @@ import java.util.List;
  * @param method         training method
  * @param epochs         epochs
  * @param batchSize      batch size (the last partial batch is dropped)
- * @param learningRate   initial learning rate, cosine per epoch down to {@code minLearningRate}
- * @param weightDecay    L2 weight decay added to the gradient
+ * @param learningRate   initial (epoch-cosine) or peak (step-cosine) learning rate, decaying to {@code minLearningRate}
+ * @param weightDecay    weight decay: L2 added to the gradient (adam-l2) or decoupled (adamw)
  * @param averaging      post-step weight averaging (0.5: w = 0.5 before + 0.5 after)
  * @param tau            contrastive temperature
  * @param alpha          weight of the contrastive loss
@@ -29,8 +35,20 @@ import java.util.List;
  * @param threads        CPU threads for libtorch (0: all cores)
  * @param classWeights   which cross-entropy terms are class-weighted (inverse class frequency): {@code default} = the
  *                       spec's (the {@code ce} baseline weighted, the mixing methods and Patch-Mix CL's clean CE
- *                       unweighted), {@code inverse} = every method's CE terms weighted, {@code none} = none; a
- *                       {@code config.json} written before the option existed reads as {@code default}
+ *                       unweighted), {@code inverse} = every method's CE terms weighted, {@code sqrt} = every
+ *                       method's CE terms weighted by 1/sqrt(class frequency) (normalised as the inverse weights;
+ *                       gentler on a rare class), {@code none} = none; a {@code config.json} written before the option
+ *                       existed reads as {@code default}
+ * @param schedule       {@code epoch-cosine} (paper; null reads as it): the rate set once per epoch, cosine down to the
+ *                       minimum in the last epoch; {@code step-cosine}: set at every step by a
+ *                       {@link LearningRateSchedule} over all the run's steps (epochs x steps per epoch)
+ * @param warmupSteps    steps of linear warm-up of {@code step-cosine} (null reads as 0, the paper's none; must be 0
+ *                       with {@code epoch-cosine})
+ * @param optimizer      {@code adam-l2} (paper; null reads as it): Adam with L2 added to the gradient; {@code adamw}:
+ *                       decoupled weight decay
+ * @param augment        waveform augmentations of training cycles, a subset of {@link WaveformAugment#NAMES}
+ *                       ({@code band}, {@code gain}, {@code noise}, {@code shift}); empty (paper; null reads as it):
+ *                       none. Never applied at evaluation
  */
 public record TrainConfig(
         @JsonProperty("dataset") String dataset,
@@ -52,11 +70,22 @@ public record TrainConfig(
         @JsonProperty("validationFraction") double validationFraction,
         @JsonProperty("seed") long seed,
         @JsonProperty("threads") int threads,
-        @JsonProperty("classWeights") String classWeights) {
+        @JsonProperty("classWeights") String classWeights,
+        @JsonProperty("schedule") String schedule,
+        @JsonProperty("warmupSteps") Integer warmupSteps,
+        @JsonProperty("optimizer") String optimizer,
+        @JsonProperty("augment") List<String> augment) {
 
     /** The values {@code classWeights} takes. */
-    public static final List<String> CLASS_WEIGHTS = List.of("default", "inverse", "none");
+    public static final List<String> CLASS_WEIGHTS = List.of("default", "inverse", "sqrt", "none");
 
+    /** The values {@code schedule} takes; the first is the paper's. */
+    public static final List<String> SCHEDULES = List.of("epoch-cosine", "step-cosine");
+
+    /** The values {@code optimizer} takes; the first is the paper's. */
+    public static final List<String> OPTIMIZERS = List.of("adam-l2", "adamw");
+
+    @JsonCreator
     public TrainConfig {
         Method.parse(method);
         if (epochs < 1 || batchSize < 2) {
@@ -75,19 +104,85 @@ public record TrainConfig(
             throw new IllegalArgumentException("class weights must be one of " + CLASS_WEIGHTS + ", got '"
                     + classWeights + "'");
         }
+        schedule = schedule == null ? SCHEDULES.get(0) : schedule;
+        if (!SCHEDULES.contains(schedule)) {
+            throw new IllegalArgumentException("schedule must be one of " + SCHEDULES + ", got '" + schedule + "'");
+        }
+        warmupSteps = warmupSteps == null ? 0 : warmupSteps;
+        if (warmupSteps < 0) {
+            throw new IllegalArgumentException("warm-up steps (--warmup-steps) must be >= 0, got " + warmupSteps);
+        }
+        if (warmupSteps > 0 && !schedule.equals("step-cosine")) {
+            throw new IllegalArgumentException("warm-up steps (--warmup-steps " + warmupSteps + ") need the "
+                    + "step-cosine schedule (--schedule step-cosine); the schedule is " + schedule);
+        }
+        optimizer = optimizer == null ? OPTIMIZERS.get(0) : optimizer;
+        if (!OPTIMIZERS.contains(optimizer)) {
+            throw new IllegalArgumentException("optimizer must be one of " + OPTIMIZERS + ", got '" + optimizer
+                    + "'");
+        }
+        augment = augment == null ? List.of() : List.copyOf(augment);
+        WaveformAugment.of(augment, 16_000); // validates the names
+        if (new HashSet<>(augment).size() != augment.size()) {
+            throw new IllegalArgumentException("augmentation listed twice: " + augment);
+        }
+    }
+
+    /**
+     * The paper's recipe options ({@code epoch-cosine}, no warm-up, {@code adam-l2}, no waveform augmentation): the
+     * signature before the fine-tuning recipe's fields existed.
+     */
+    public TrainConfig(String dataset, String icbhiRoot, String sprsoundRoot, AstConfig model, double windowSeconds,
+                       String method, int epochs, int batchSize, double learningRate, double minLearningRate,
+                       double weightDecay, double averaging, double tau, double alpha, double mixAlpha,
+                       boolean specAugment, double validationFraction, long seed, int threads, String classWeights) {
+        this(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize, learningRate,
+                minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment, validationFraction, seed,
+                threads, classWeights, null, null, null, null);
+    }
+
+    /** This configuration with the fine-tuning recipe's options (null: the paper's). */
+    public TrainConfig withRecipe(String schedule, Integer warmupSteps, String optimizer, List<String> augment) {
+        return new TrainConfig(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize,
+                learningRate, minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment,
+                validationFraction, seed, threads, classWeights, schedule, warmupSteps, optimizer, augment);
+    }
+
+    /** The run's waveform augmentations for audio at {@code sampleRate} (none unless {@code augment} names some). */
+    public WaveformAugment waveformAugment(int sampleRate) {
+        return WaveformAugment.of(augment, sampleRate);
+    }
+
+    /** True for AdamW (decoupled weight decay), false for the paper's Adam with L2. */
+    public boolean decoupledWeightDecay() {
+        return optimizer.equals("adamw");
     }
 
     /**
      * The class weights this run's cross-entropy terms use, or null for unweighted.
      *
      * @param inverseFrequency the training set's inverse-frequency weights
+     * @throws IllegalStateException for {@code sqrt}, which needs {@link #lossClassWeights(ClassCounts)}
      */
     public float[] lossClassWeights(float[] inverseFrequency) {
+        if (classWeights.equals("sqrt")) {
+            throw new IllegalStateException("sqrt class weights need the class counts: use lossClassWeights(counts)");
+        }
         return switch (classWeights) {
             case "inverse" -> inverseFrequency;
             case "none" -> null;
             default -> methodEnum() == Method.CE ? inverseFrequency : null;
         };
+    }
+
+    /**
+     * The class weights this run's cross-entropy terms use, or null for unweighted.
+     *
+     * @param counts the training set's class counts
+     */
+    public float[] lossClassWeights(ClassCounts counts) {
+        return classWeights.equals("sqrt") ? counts.inverseSqrtFrequencyWeightsAsFloats()
+                : lossClassWeights(counts.inverseFrequencyWeightsAsFloats());
     }
 
     public Method methodEnum() {
@@ -100,5 +195,33 @@ public record TrainConfig(
      */
     public double learningRateAt(int epoch) {
         return minLearningRate + (learningRate - minLearningRate) * (1 + Math.cos(Math.PI * epoch / epochs)) / 2;
+    }
+
+    /**
+     * Learning rate of step {@code step} (0-based) of epoch {@code epoch} (1-based) with {@code stepsPerEpoch} steps
+     * per epoch: {@link #learningRateAt(int)} for {@code epoch-cosine}; for {@code step-cosine}, the
+     * {@link #stepSchedule} at the run's step index {@code (epoch - 1) * stepsPerEpoch + step}, so a resumed run
+     * continues exactly.
+     */
+    public double learningRateAt(int epoch, int step, int stepsPerEpoch) {
+        if (schedule.equals("epoch-cosine")) {
+            return learningRateAt(epoch);
+        }
+        return stepSchedule(stepsPerEpoch).at((long) (epoch - 1) * stepsPerEpoch + step);
+    }
+
+    /**
+     * The step-cosine schedule over the whole run (from {@code learningRate} after the warm-up down to
+     * {@code minLearningRate} at the last step).
+     *
+     * @throws IllegalArgumentException when the warm-up is not shorter than the run
+     */
+    public LearningRateSchedule stepSchedule(int stepsPerEpoch) {
+        long total = (long) epochs * stepsPerEpoch;
+        if (warmupSteps >= total) {
+            throw new IllegalArgumentException("--warmup-steps " + warmupSteps + " is not shorter than the run's "
+                    + total + " steps (" + epochs + " epochs x " + stepsPerEpoch + " steps)");
+        }
+        return new LearningRateSchedule(learningRate, minLearningRate, warmupSteps, total);
     }
 }

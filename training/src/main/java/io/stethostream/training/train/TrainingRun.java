@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import io.stethostream.training.augment.WaveformAugment;
 import io.stethostream.training.data.ClassCounts;
 import io.stethostream.training.data.LabelledCycle;
 import io.stethostream.training.eval.EpochRecord;
@@ -27,12 +28,14 @@ import java.util.Random;
 
 /**
  * One training run: epochs of shuffled batches (the last partial batch dropped), the configured method's loss, Adam
- * with L2 and post-step averaging, a cosine learning rate per epoch, evaluation on the validation and test cycles after
- * every epoch, checkpoints, and the final report with both protocols.
+ * with L2 (or AdamW) and post-step averaging, a cosine learning rate per epoch (or per step, with a warm-up),
+ * evaluation on the validation and test cycles after every epoch, checkpoints, and the final report with both
+ * protocols.
  *
  * <p>Reproducibility: weights are initialised from the run's seed, and every random choice of an epoch (order,
- * SpecAugment, mixing) comes from a generator seeded by (seed, epoch); so a run resumed from the checkpoint of epoch k
- * continues exactly as the uninterrupted run would.
+ * waveform augmentation, SpecAugment, mixing) comes from a generator seeded by (seed, epoch), and a per-step learning
+ * rate depends only on the epoch and step; so a run resumed from the checkpoint of epoch k continues exactly as the
+ * uninterrupted run would.
  */
 public final class TrainingRun {
 
@@ -45,6 +48,7 @@ public final class TrainingRun {
     private final Path out;
     private final TrainingListener listener;
     private final BatchAssembler assembler;
+    private final WaveformAugment waveform;
     private Path initialWeights;
 
     public TrainingRun(TrainConfig config, BatchAssembler assembler, Data data, Path out, TrainingListener listener) {
@@ -57,6 +61,10 @@ public final class TrainingRun {
             throw new IllegalArgumentException("only " + data.train().size() + " training cycles for batch size "
                     + config.batchSize());
         }
+        if (config.schedule().equals("step-cosine")) {
+            config.stepSchedule(stepsPerEpoch()); // refuses a warm-up as long as the run
+        }
+        this.waveform = config.waveformAugment(assembler.spec().sampleRate());
     }
 
     /**
@@ -85,7 +93,8 @@ public final class TrainingRun {
                 listener.onMessage("initialised from " + initialWeights);
             }
             Checkpoints.enableGradients(model);
-            AdamL2 optimizer = new AdamL2(model.getParameters(), manager, config.weightDecay(), config.averaging());
+            AdamL2 optimizer = new AdamL2(model.getParameters(), manager, config.weightDecay(), config.averaging(),
+                    config.decoupledWeightDecay());
             Checkpoints checkpoints = new Checkpoints(out);
             List<EpochRecord> history = new ArrayList<>();
             int start = 1;
@@ -101,8 +110,7 @@ public final class TrainingRun {
                 }
             }
             // the CE terms' class weights for this method and --class-weights (null: unweighted)
-            float[] classWeights = config.lossClassWeights(
-                    ClassCounts.of(data.train()).inverseFrequencyWeightsAsFloats());
+            float[] classWeights = config.lossClassWeights(ClassCounts.of(data.train()));
             Evaluator evaluator = new Evaluator(assembler, Math.max(config.batchSize(), 16));
             for (int epoch = start; epoch <= config.epochs(); epoch++) {
                 long t0 = System.nanoTime();
@@ -112,8 +120,9 @@ public final class TrainingRun {
                 IcbhiScores val = data.validation().isEmpty() ? null
                         : IcbhiScores.of(evaluator.evaluate(model, manager, data.validation()));
                 IcbhiScores test = IcbhiScores.of(evaluator.evaluate(model, manager, data.test()));
-                EpochRecord record = new EpochRecord(epoch, loss, config.learningRateAt(epoch), seconds,
-                        samples / seconds, val, test);
+                // the rate of the epoch's last step (the epoch's only rate with epoch-cosine)
+                double lr = config.learningRateAt(epoch, stepsPerEpoch() - 1, stepsPerEpoch());
+                EpochRecord record = new EpochRecord(epoch, loss, lr, seconds, samples / seconds, val, test);
                 history.add(record);
                 keepSelectedModels(model, history, record);
                 checkpoints.save(epoch, model, optimizer, history);
@@ -129,13 +138,13 @@ public final class TrainingRun {
         List<LabelledCycle> order = new ArrayList<>(data.train());
         java.util.Collections.shuffle(order, random);
         int b = config.batchSize();
-        int steps = order.size() / b; // the last partial batch is dropped, as the reference
-        double lr = config.learningRateAt(epoch);
+        int steps = stepsPerEpoch();
         ParameterStore ps = new ParameterStore(manager, false);
         double lossSum = 0;
         long t0 = System.nanoTime();
         for (int s = 0; s < steps; s++) {
             List<LabelledCycle> batch = order.subList(s * b, (s + 1) * b);
+            double lr = config.learningRateAt(epoch, s, steps);
             double loss;
             try (NDManager step = manager.newSubManager()) {
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -156,13 +165,18 @@ public final class TrainingRun {
         return lossSum / steps;
     }
 
+    /** Optimiser steps per epoch: the last partial batch is dropped, as the reference. */
+    private int stepsPerEpoch() {
+        return data.train().size() / config.batchSize();
+    }
+
     /** The configured method's loss for one batch. */
     private NDArray loss(AstModel model, ParameterStore ps, NDManager step, List<LabelledCycle> batch, Random random,
                          float[] classWeights) {
         int b = batch.size();
         int frames = assembler.spec().targetFrames();
         int bins = assembler.spec().melBins();
-        float[] inputs = assembler.batch(batch, config.specAugment() ? random : null);
+        float[] inputs = assembler.batch(batch, waveform, config.specAugment(), random);
         int[] labels = BatchAssembler.labels(batch);
         Method method = config.methodEnum();
         InputMix.Result inputMix = switch (method) {

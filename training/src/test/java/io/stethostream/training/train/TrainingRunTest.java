@@ -5,6 +5,7 @@ import io.stethostream.ingest.features.FeatureSpec;
 import io.stethostream.ingest.synth.RespiratorySoundGenerator;
 import io.stethostream.ingest.synth.SoundKind;
 import io.stethostream.ingest.synth.SynthParameters;
+import io.stethostream.training.augment.WaveformAugment;
 import io.stethostream.training.data.LabelledCycle;
 import io.stethostream.training.eval.EpochRecord;
 import io.stethostream.training.eval.RunReport;
@@ -120,28 +121,73 @@ class TrainingRunTest {
 
     @Test
     void patchMixClTrainsAndAResumedRunEqualsTheUninterruptedOne(@TempDir Path dir) throws IOException {
-        List<LabelledCycle> train = synthetic(6, 200);
-        List<LabelledCycle> test = synthetic(2, 2000);
-        TrainingRun.Data data = new TrainingRun.Data(train, List.of(), test);
+        TrainingRun.Data data = new TrainingRun.Data(synthetic(6, 200), List.of(), synthetic(2, 2000));
+        assertResumedRunEqualsTheUninterruptedOne(config("patchmix-cl", 3, 11), data, dir, TrainingListener.NONE);
+    }
+
+    /**
+     * The fine-tuning recipe all at once (per-step cosine with warm-up, AdamW, sqrt class weights, every waveform
+     * augmentation, SpecAugment) trains with finite losses, follows the schedule step by step, and resumes exactly
+     * from epoch 1: the step index, the augmentations' draws and AdamW's state all continue.
+     */
+    @Test
+    void theFineTuningRecipeTrainsAndAResumedStepCosineRunEqualsTheUninterruptedOne(@TempDir Path dir)
+            throws IOException {
+        AstConfig model = new AstConfig("custom", 64, 2, 2, 16, 128, SPEC.targetFrames(), 4);
+        TrainConfig recipe = new TrainConfig("synthetic", null, null, model, 2.0, "ce", 2, 8, 1e-3, 1e-5,
+                1e-2, 0.5, 0.06, 1.0, 1.0, true, 0.0, 13, 0, "sqrt", "step-cosine", 2, "adamw",
+                WaveformAugment.NAMES);
+        // 18 cycles, batch 8: 2 steps per epoch, 4 in all, epoch 1 warming up, epoch 2 decaying to the floor
+        TrainingRun.Data data = new TrainingRun.Data(synthetic(6, 300), List.of(), synthetic(2, 3000));
+        List<Double> rates = new ArrayList<>();
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void onStep(int epoch, int step, int steps, double loss, double lr, double samplesPerSecond) {
+                assertTrue(Double.isFinite(loss), "loss at epoch " + epoch + " step " + step);
+                rates.add(lr);
+            }
+        };
+        RunReport full = assertResumedRunEqualsTheUninterruptedOne(recipe, data, dir, listener);
+        LearningRateSchedule schedule = new LearningRateSchedule(1e-3, 1e-5, 2, 4);
+        assertEquals(4, rates.size());
+        for (int s = 0; s < 4; s++) {
+            assertEquals(schedule.at(s), rates.get(s), 0.0, "step " + s + " of the uninterrupted run");
+        }
+        assertEquals(5e-4, rates.get(0), 1e-12, "warm-up");
+        assertEquals(1e-3, full.epochs().get(0).learningRate(), 1e-12, "epoch 1 logs its last step's rate, the peak");
+        assertEquals(1e-5, full.epochs().get(1).learningRate(), 1e-12, "the floor at the last step");
+        for (EpochRecord e : full.epochs()) {
+            assertTrue(Double.isFinite(e.trainLoss()) && e.trainLoss() > 0, "epoch " + e.epoch());
+        }
+    }
+
+    /**
+     * Trains {@code config} uninterrupted and again interrupted after its last-but-one epoch, then resumed; asserts
+     * the same losses and the same final weights; returns the uninterrupted run's report.
+     */
+    private static RunReport assertResumedRunEqualsTheUninterruptedOne(TrainConfig config, TrainingRun.Data data,
+                                                                        Path dir, TrainingListener listener)
+            throws IOException {
+        int epochs = config.epochs();
         Path whole = dir.resolve("whole");
-        RunReport full = new TrainingRun(config("patchmix-cl", 3, 11), new BatchAssembler(SPEC), data, whole,
-                TrainingListener.NONE).run(false, Map.of());
-        // Interrupted after epoch 2: simulate by training a 3-epoch run only up to its second checkpoint...
+        RunReport full = new TrainingRun(config, new BatchAssembler(SPEC), data, whole, listener).run(false, Map.of());
+        // Interrupted before its last epoch: simulate by training the run only up to its last-but-one checkpoint...
         Path part = dir.resolve("part");
-        new TrainingRun(config("patchmix-cl", 3, 11), new BatchAssembler(SPEC), data, part, TrainingListener.NONE)
-                .run(false, Map.of());
-        deleteTree(part.resolve("checkpoints/epoch-003"));
+        new TrainingRun(config, new BatchAssembler(SPEC), data, part, TrainingListener.NONE).run(false, Map.of());
+        deleteTree(part.resolve(String.format("checkpoints/epoch-%03d", epochs)));
         Files.delete(part.resolve("model-last.params"));
         // ...then resuming it.
-        RunReport resumed = new TrainingRun(config("patchmix-cl", 3, 11), new BatchAssembler(SPEC), data, part,
-                TrainingListener.NONE).run(true, Map.of());
-        assertEquals(3, resumed.epochs().size());
-        for (int e = 0; e < 3; e++) {
+        RunReport resumed = new TrainingRun(config, new BatchAssembler(SPEC), data, part, TrainingListener.NONE)
+                .run(true, Map.of());
+        assertEquals(epochs, resumed.epochs().size());
+        for (int e = 0; e < epochs; e++) {
             assertEquals(full.epochs().get(e).trainLoss(), resumed.epochs().get(e).trainLoss(), 0.0,
                     "epoch " + (e + 1) + " loss");
+            assertEquals(full.epochs().get(e).learningRate(), resumed.epochs().get(e).learningRate(), 0.0);
         }
         assertArrayEquals(Files.readAllBytes(whole.resolve("model-last.params")),
                 Files.readAllBytes(part.resolve("model-last.params")), "same weights after resuming");
+        return full;
     }
 
     @Test
