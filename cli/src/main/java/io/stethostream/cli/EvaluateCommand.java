@@ -78,6 +78,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "Threads for ONNX Runtime or PyTorch (0 = all cores).")
     int threads;
 
+    @Option(names = "--band-limit", paramLabel = "HZ",
+            description = "Pass every cycle through this sampling rate (resampled down to it and back to the model "
+                    + "rate) before the front end, e.g. 4000 to score the model on audio as a 4 kHz stethoscope "
+                    + "records it. From 4000 up to below the model rate. Default: none.")
+    Integer bandLimit;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
@@ -96,8 +102,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             data.defaults(config.dataset(), config.icbhiRoot(), config.sprsoundRoot());
             FeatureSpec featureSpec = onnx ? onnxModel.featureSpec()
                     : FeatureSpec.PATCH_MIX.withWindowSeconds(config.windowSeconds());
+            BatchAssembler assembler = assembler(featureSpec);
             List<LabelledCycle> cycles = cycles(featureSpec, config);
-            BatchAssembler assembler = new BatchAssembler(featureSpec);
             String device;
             IcbhiScores scores;
             if (onnx) {
@@ -119,11 +125,15 @@ public final class EvaluateCommand implements Callable<Integer> {
                 }
                 result.put("dataset", data.choice().label());
                 result.put("split", split);
+                if (bandLimit != null) {
+                    result.put("bandLimitHz", bandLimit);
+                }
                 result.put("scores", scores);
                 out.println(TrainCommand.JSON.writeValueAsString(result));
             } else {
-                out.printf(Locale.ROOT, "device: %s%n%s on %s %s (%d cycles)%n%s%n", device, what,
-                        data.choice().label(), split, cycles.size(), scores.summary());
+                out.printf(Locale.ROOT, "device: %s%n%s on %s %s (%d cycles%s)%n%s%n", device, what,
+                        data.choice().label(), split, cycles.size(),
+                        bandLimit == null ? "" : ", through " + bandLimit + " Hz sampling", scores.summary());
             }
             out.flush();
             return ExitCodes.OK;
@@ -131,6 +141,19 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (onnxModel != null) {
                 onnxModel.close();
             }
+        }
+    }
+
+    /** The model input of the cycles: the front end, after --band-limit's resampling when given. */
+    private BatchAssembler assembler(FeatureSpec featureSpec) {
+        BatchAssembler assembler = new BatchAssembler(featureSpec);
+        if (bandLimit == null) {
+            return assembler;
+        }
+        try {
+            return assembler.withBandLimit(bandLimit);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("--band-limit: " + e.getMessage(), e);
         }
     }
 

@@ -90,13 +90,32 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "8", description = "Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--lr", defaultValue = "5e-5", description = "Initial learning rate. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--lr", defaultValue = "5e-5", description = "Initial learning rate (step-cosine: the peak, "
+            + "reached at the end of the warm-up). Default: ${DEFAULT-VALUE}.")
     double lr;
 
     @Option(names = "--min-lr", defaultValue = "5e-8", description = "Cosine floor. Default: ${DEFAULT-VALUE}.")
     double minLr;
 
-    @Option(names = "--weight-decay", defaultValue = "1e-6", description = "L2. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--schedule", defaultValue = "epoch-cosine", paramLabel = "epoch-cosine|step-cosine",
+            description = "Learning-rate schedule: epoch-cosine = the paper's, a cosine set once per epoch reaching "
+                    + "--min-lr in the last epoch; step-cosine = set at every step, a linear warm-up of "
+                    + "--warmup-steps steps to --lr then a cosine to --min-lr at the run's last step (epochs x steps "
+                    + "per epoch). Default: ${DEFAULT-VALUE}.")
+    String schedule;
+
+    @Option(names = "--warmup-steps", defaultValue = "0", paramLabel = "N",
+            description = "Linear warm-up steps of --schedule step-cosine (refused with epoch-cosine). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int warmupSteps;
+
+    @Option(names = "--optimizer", defaultValue = "adam-l2", paramLabel = "adam-l2|adamw",
+            description = "adam-l2 = the paper's Adam with --weight-decay added to the gradient as L2; adamw = "
+                    + "decoupled weight decay (AdamW). Default: ${DEFAULT-VALUE}.")
+    String optimizer;
+
+    @Option(names = "--weight-decay", defaultValue = "1e-6", description = "Weight decay: L2 (adam-l2) or "
+            + "decoupled (adamw). Default: ${DEFAULT-VALUE}.")
     double weightDecay;
 
     @Option(names = "--averaging", defaultValue = "0.5",
@@ -115,6 +134,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-spec-augment", description = "Train without SpecAugment.")
     boolean noSpecAugment;
 
+    @Option(names = "--augment", defaultValue = "none", split = ",", paramLabel = "LIST",
+            description = "Waveform augmentations of training cycles, comma-separated, before the front end (never at "
+                    + "evaluation): band = unchanged, through 8 kHz or through 4 kHz sampling (a third each), as 8 "
+                    + "and 4 kHz stethoscopes; gain = uniform in [-6, +6] dB; noise = white noise at an SNR uniform "
+                    + "in [15, 40] dB; shift = circular time shift of the fitted window by up to its length. "
+                    + "none = the paper's. Default: ${DEFAULT-VALUE}.")
+    List<String> augment;
+
     @Option(names = "--validation-fraction", defaultValue = "0.2",
             description = "Share of training cycles (whole patients) held out to select the epoch honestly.")
     double validationFraction;
@@ -125,10 +152,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "CPU threads (0 = all cores).")
     int threads;
 
-    @Option(names = "--class-weights", defaultValue = "default", paramLabel = "default|inverse|none",
+    @Option(names = "--class-weights", defaultValue = "default", paramLabel = "default|inverse|sqrt|none",
             description = "Which cross-entropy terms are weighted by inverse class frequency: default = the spec's "
                     + "(the ce baseline weighted; mixup, cutmix, patchmix, tpatch and patchmix-cl unweighted), "
-                    + "inverse = every method's, none = no method's. Default: ${DEFAULT-VALUE}.")
+                    + "inverse = every method's, sqrt = every method's with weights proportional to 1/sqrt(class "
+                    + "count) (gentler on a rare class), none = no method's. Default: ${DEFAULT-VALUE}.")
     String classWeights;
 
     @Option(names = "--init-from", paramLabel = "FILE|DIR", description = "Fine-tune: start from these weights (a "
@@ -158,6 +186,10 @@ public final class TrainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "model: %s D=%d depth=%d heads=%d stride=%d, %d patches; method %s, %d epochs%n",
                 config.model().preset(), config.model().dim(), config.model().depth(), config.model().heads(),
                 config.model().stride(), config.model().patches(), config.method(), config.epochs());
+        String recipe = recipe(config);
+        if (recipe != null) {
+            out.println(recipe);
+        }
         out.flush();
         Files.createDirectories(dir);
         if (!resume) {
@@ -225,10 +257,30 @@ public final class TrainCommand implements Callable<Integer> {
             }
             return new TrainConfig(data.choice().label(), pathOrNull(data.icbhi()), pathOrNull(data.sprsound()),
                     model, windowSeconds, method, epochs, batchSize, lr, minLr, weightDecay, averaging, tau, alpha,
-                    mixAlpha, !noSpecAugment, validationFraction, seed, threads, classWeights);
+                    mixAlpha, !noSpecAugment, validationFraction, seed, threads, classWeights, schedule, warmupSteps,
+                    optimizer, augmentations());
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(e.getMessage(), e);
         }
+    }
+
+    /** The fine-tuning recipe's settings as one line, or null when they are all the paper's. */
+    static String recipe(TrainConfig c) {
+        boolean paper = c.schedule().equals("epoch-cosine") && c.optimizer().equals("adam-l2")
+                && c.augment().isEmpty() && !c.classWeights().equals("sqrt");
+        if (paper) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "recipe: schedule %s%s, optimizer %s (weight decay %s), class weights %s, "
+                        + "waveform augmentation %s", c.schedule(),
+                c.warmupSteps() > 0 ? " with " + c.warmupSteps() + " warm-up steps" : "", c.optimizer(),
+                c.weightDecay(), c.classWeights(), c.augment().isEmpty() ? "none" : String.join(",", c.augment()));
+    }
+
+    /** --augment without "none" (alone or beside others: nothing added by it). */
+    private List<String> augmentations() {
+        return augment == null ? List.of() : augment.stream().map(String::strip).filter(a -> !a.equals("none"))
+                .toList();
     }
 
     private static String pathOrNull(Path p) {

@@ -134,6 +134,59 @@ class TrainCommandTest {
         assertEquals(0, resumed.code(), resumed.err());
     }
 
+    /**
+     * The fine-tuning recipe's options parse, reach config.json and train (one tiny epoch); evaluate --band-limit
+     * scores the run on band-limited audio.
+     */
+    @Test
+    void theFineTuningRecipeOptionsTrainAndEvaluateScoresBandLimitedAudio() throws IOException {
+        Path out = dir.resolve("recipe");
+        Result r = run("train", "--dataset", "icbhi", "--root", icbhi.toString(), "--depth", "1", "--stride", "16",
+                "--window-seconds", "2", "--epochs", "1", "--batch-size", "4", "--method", "ce",
+                "--validation-fraction", "0.25", "--seed", "3", "--schedule", "step-cosine", "--warmup-steps", "1",
+                "--optimizer", "adamw", "--weight-decay", "0.05", "--class-weights", "sqrt", "--augment",
+                "band,gain,noise,shift", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("recipe: schedule step-cosine with 1 warm-up steps, optimizer adamw"), r.out());
+        JsonNode config = new ObjectMapper().readTree(out.resolve("config.json").toFile());
+        assertEquals("step-cosine", config.get("schedule").asText());
+        assertEquals(1, config.get("warmupSteps").asInt());
+        assertEquals("adamw", config.get("optimizer").asText());
+        assertEquals("sqrt", config.get("classWeights").asText());
+        assertEquals("[\"band\",\"gain\",\"noise\",\"shift\"]", config.get("augment").toString());
+        JsonNode epoch = new ObjectMapper().readTree(out.resolve("metrics.json").toFile()).get("epochs").get(0);
+        assertTrue(Double.isFinite(epoch.get("trainLoss").asDouble()), epoch.toString());
+
+        Result eval = run("evaluate", "--checkpoint", out.toString(), "--weights", "last", "--band-limit", "4000",
+                "--json");
+        assertEquals(0, eval.code(), eval.err());
+        JsonNode result = new ObjectMapper().readTree(eval.out());
+        assertEquals(4000, result.get("bandLimitHz").asInt());
+        assertTrue(result.get("scores").get("cycles").asLong() > 0);
+        Result text = run("evaluate", "--checkpoint", out.toString(), "--weights", "last", "--band-limit", "8000");
+        assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().contains("through 8000 Hz sampling"), text.out());
+        Result bad = run("evaluate", "--checkpoint", out.toString(), "--weights", "last", "--band-limit", "2000");
+        assertEquals(ExitCodes.BAD_INPUT, bad.code());
+        assertTrue(bad.err().contains("--band-limit"), bad.err());
+    }
+
+    @Test
+    void recipeOptionsThatDoNotFitAreRefusedNamingTheOption() {
+        Result r = run("train", "--dataset", "icbhi", "--root", icbhi.toString(), "--warmup-steps", "100", "--out",
+                dir.resolve("w").toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertTrue(r.err().contains("--warmup-steps") && r.err().contains("--schedule step-cosine"), r.err());
+        for (String[] option : new String[][] {{"--optimizer", "sgd"}, {"--schedule", "linear"},
+                {"--augment", "gain,reverb"}, {"--class-weights", "balanced"}}) {
+            Result bad = run("train", "--dataset", "icbhi", "--root", icbhi.toString(), option[0], option[1],
+                    "--out", dir.resolve("o").toString());
+            assertEquals(ExitCodes.BAD_INPUT, bad.code(), String.join(" ", option));
+            assertTrue(bad.err().contains(option[1].replace("gain,", "")), bad.err());
+        }
+        assertTrue(Files.notExists(dir.resolve("w")) && Files.notExists(dir.resolve("o")), "nothing written");
+    }
+
     @Test
     void badRootsAndOptionsAreTheUsersErrors() {
         Result r = run("train", "--dataset", "icbhi", "--root", dir.resolve("nowhere").toString(), "--out",
