@@ -15,6 +15,7 @@ import java.io.PrintWriter;
                 FeaturesCommand.class,
                 DatasetCommand.class,
                 SynthCommand.class,
+                PretrainCommand.class,
                 TrainCommand.class,
                 ExportCommand.class,
                 EvaluateCommand.class,

@@ -10,6 +10,8 @@ import io.stethostream.training.eval.EpochRecord;
 import io.stethostream.training.eval.Plots;
 import io.stethostream.training.eval.RunReport;
 import io.stethostream.training.model.AstConfig;
+import io.stethostream.training.pretrain.PretrainedEncoder;
+import io.stethostream.training.pretrain.PretrainingRun;
 import io.stethostream.training.train.BatchAssembler;
 import io.stethostream.training.train.TorchSetup;
 import io.stethostream.training.train.TrainConfig;
@@ -160,8 +162,9 @@ public final class TrainCommand implements Callable<Integer> {
     String classWeights;
 
     @Option(names = "--init-from", paramLabel = "FILE|DIR", description = "Fine-tune: start from these weights (a "
-            + ".params file, or a run folder's model-best-val.params) instead of a random initialisation. The model "
-            + "options must describe the same architecture.")
+            + ".params file, a training run folder's model-best-val.params, or a pretraining run folder's encoder, "
+            + "whose head and projector start fresh) instead of a random initialisation. The model options must "
+            + "describe the same architecture; a pretrained encoder that does not fit is refused with the mismatch.")
     Path initFrom;
 
     @Override
@@ -191,6 +194,7 @@ public final class TrainCommand implements Callable<Integer> {
             out.println(recipe);
         }
         out.flush();
+        Path init = initialWeights(config, featureSpec); // a refused --init-from leaves no run folder behind
         Files.createDirectories(dir);
         if (!resume) {
             AtomicFiles.write(dir.resolve("config.json"), JSON.writeValueAsBytes(config));
@@ -202,7 +206,6 @@ public final class TrainCommand implements Callable<Integer> {
         info.put("command", commandLine());
         info.put("config", config);
         info.put("featureSpec", featureSpec);
-        Path init = initialWeights();
         if (init != null) {
             info.put("initFrom", init.toString());
         }
@@ -211,8 +214,12 @@ public final class TrainCommand implements Callable<Integer> {
         RunReport report;
         try (Progress progress = new Progress(err, out, dir.resolve("train.log"))) {
             TrainingRun run = new TrainingRun(config, new BatchAssembler(featureSpec),
-                    new TrainingRun.Data(carved.train(), carved.validation(), splits.test()), dir, progress)
-                    .initialWeights(init);
+                    new TrainingRun.Data(carved.train(), carved.validation(), splits.test()), dir, progress);
+            if (init != null && pretrainedEncoder) {
+                run.initialEncoder(init);
+            } else if (init != null) {
+                run.initialWeights(init);
+            }
             report = run.run(resume, info);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(e.getMessage(), e);
@@ -229,12 +236,27 @@ public final class TrainCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** --init-from as a .params file (a run folder means its validation-selected weights). */
-    private Path initialWeights() {
+    /** Whether --init-from names a pretraining run (its encoder is loaded, the head starts fresh). */
+    private boolean pretrainedEncoder;
+
+    /**
+     * --init-from as a .params file: a pretraining run's folder means its encoder, a training run's folder its
+     * validation-selected weights.
+     */
+    private Path initialWeights(TrainConfig config, FeatureSpec featureSpec) throws IOException {
         if (initFrom == null) {
             return null;
         }
-        Path p = Files.isDirectory(initFrom) ? initFrom.resolve("model-best-val.params") : initFrom;
+        pretrainedEncoder = PretrainedEncoder.isPretrainingRun(initFrom);
+        if (pretrainedEncoder) {
+            try {
+                PretrainedEncoder.checkFits(PretrainingRun.readInfo(initFrom), config.model(), featureSpec);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException("--init-from " + initFrom + ": " + e.getMessage(), e);
+            }
+        }
+        Path p = pretrainedEncoder ? initFrom.resolve(PretrainingRun.ENCODER_PARAMS)
+                : Files.isDirectory(initFrom) ? initFrom.resolve("model-best-val.params") : initFrom;
         if (!Files.isRegularFile(p)) {
             throw new InvalidInputException("--init-from: no weights at " + p);
         }

@@ -142,6 +142,40 @@ public final class Plots {
         write(chart, png, 720, 640);
     }
 
+    /**
+     * A loss curve over optimiser steps: every step's loss in light grey and its running mean over {@code smooth}
+     * steps in black, so the trend reads through the noise of small batches.
+     */
+    public static void lossCurve(int[] steps, double[] loss, int smooth, String title, Path png) throws IOException {
+        XYSeries raw = new XYSeries("loss per step");
+        XYSeries mean = new XYSeries("mean of " + smooth + " steps");
+        double sum = 0;
+        for (int i = 0; i < steps.length; i++) {
+            raw.add(steps[i], loss[i]);
+            sum += loss[i];
+            if (i >= smooth) {
+                sum -= loss[i - smooth];
+            }
+            mean.add(steps[i], sum / Math.min(i + 1, smooth));
+        }
+        XYSeriesCollection data = new XYSeriesCollection();
+        data.addSeries(raw);
+        data.addSeries(mean);
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+        r.setSeriesPaint(0, new Color(0xbbbbbb));
+        r.setSeriesStroke(0, new BasicStroke(1f));
+        r.setSeriesPaint(1, Color.BLACK);
+        r.setSeriesStroke(1, SOLID);
+        NumberAxis lossAxis = new NumberAxis("loss");
+        lossAxis.setAutoRangeIncludesZero(false);
+        NumberAxis stepAxis = new NumberAxis("step");
+        stepAxis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        XYPlot plot = new XYPlot(data, stepAxis, lossAxis, r);
+        JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        chart.setBackgroundPaint(Color.WHITE);
+        write(chart, png, 1000, 560);
+    }
+
     private static XYLineAndShapeRenderer lineRenderer() {
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
         r.setDefaultStroke(SOLID);

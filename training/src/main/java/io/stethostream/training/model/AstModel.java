@@ -78,6 +78,25 @@ public final class AstModel extends AbstractBlock {
 
     /** Pooled feature (B, D): mean of the two prefix tokens after the final LayerNorm; {@code mix} may be null. */
     public NDArray features(ParameterStore ps, NDArray input, MixPlan mix, boolean training) {
+        NDArray tokens = encode(ps, tokens(ps, input, mix, training), training);
+        return tokens.get(":, 0").add(tokens.get(":, 1")).mul(0.5f);
+    }
+
+    /**
+     * The encoder on a subset of tokens, for masked pretraining: {@code select} (B, K, N + 2) is a 0/1 matrix whose
+     * rows pick the tokens the encoder sees (the two prefix tokens and the visible patches, each row one token).
+     * Position embeddings are added before the selection, so every kept patch keeps its place on the grid; masked
+     * patches are not in the result and so cannot reach any other token through attention.
+     *
+     * @return the selected tokens after the blocks and the final LayerNorm, (B, K, D)
+     */
+    public NDArray encodeSelected(ParameterStore ps, NDArray input, NDArray select, boolean training) {
+        NDArray all = tokens(ps, input, null, training);
+        return encode(ps, select.matMul(all), training);
+    }
+
+    /** Patch embeddings with the prefix tokens in front and position embeddings added: (B, N + 2, D). */
+    private NDArray tokens(ParameterStore ps, NDArray input, MixPlan mix, boolean training) {
         NDManager m = input.getManager();
         long b = input.getShape().get(0);
         NDArray x = input.transpose(0, 1, 3, 2); // (B, 1, 128, T)
@@ -88,13 +107,25 @@ public final class AstModel extends AbstractBlock {
         }
         NDArray cls = own(ps.getValue(clsToken, input.getDevice(), training).broadcast(b, 1, config.dim()), m);
         NDArray dist = own(ps.getValue(distToken, input.getDevice(), training).broadcast(b, 1, config.dim()), m);
-        NDArray tokens = NDArrays.concat(new NDList(cls, dist, e), 1)
+        return NDArrays.concat(new NDList(cls, dist, e), 1)
                 .add(ps.getValue(posEmbed, input.getDevice(), training));
+    }
+
+    private NDArray encode(ParameterStore ps, NDArray tokens, boolean training) {
         for (TransformerBlock block : blocks) {
             tokens = block.forward(ps, new NDList(tokens), training).singletonOrThrow();
         }
-        tokens = norm.forward(ps, new NDList(tokens), training).singletonOrThrow();
-        return tokens.get(":, 0").add(tokens.get(":, 1")).mul(0.5f);
+        return norm.forward(ps, new NDList(tokens), training).singletonOrThrow();
+    }
+
+    /**
+     * Whether a parameter belongs to the encoder (patch embedding, prefix tokens, position embedding, blocks, final
+     * norm) rather than to the classification head or the contrastive projector, which a pretrained encoder does not
+     * bring and fine-tuning starts fresh.
+     */
+    public static boolean isEncoderParameter(String name) {
+        String n = name.replaceFirst("^\\d+", ""); // DJL numbers child blocks: "09head_norm_gamma"
+        return !(n.startsWith("head") || n.startsWith("proj"));
     }
 
     /** Class logits (B, classes) from pooled features. */

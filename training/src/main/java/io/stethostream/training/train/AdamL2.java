@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * Adam with L2 weight decay added to the gradient (torch.optim.Adam's weight_decay, not AdamW), on every parameter as
- * the reference, followed by the reference's post-step averaging: w = beta w_before + (1 - beta) w_after. Written here
+ * the reference, followed by the reference's post-step averaging: w = beta w_before + (1 - beta) w_after; or, with
+ * {@code decoupled}, AdamW (torch.optim.AdamW: w -= lr wd w beside the Adam update, not through the moments). Written here
  * rather than taken from DJL so that its state (moments and step count) is saved in checkpoints and a resumed run
  * continues exactly. Updates are done under no-grad in place.
  */
@@ -28,12 +29,23 @@ public final class AdamL2 {
     private final double eps = 1e-8;
     private final double weightDecay;
     private final double averaging;
+    private final boolean decoupled;
     private long steps;
 
     /**
      * @param averaging weight of the weights before the step (0.5 in the reference; 0 disables averaging)
      */
     public AdamL2(ParameterList parameters, NDManager manager, double weightDecay, double averaging) {
+        this(parameters, manager, weightDecay, averaging, false);
+    }
+
+    /**
+     * @param averaging weight of the weights before the step (0 disables averaging)
+     * @param decoupled AdamW: decay the weights directly instead of adding L2 to the gradient
+     */
+    public AdamL2(ParameterList parameters, NDManager manager, double weightDecay, double averaging,
+                  boolean decoupled) {
+        this.decoupled = decoupled;
         // Only trainable parameters: BatchNorm's running statistics are parameters too, but not learned.
         this.params = parameters.values().stream().filter(Parameter::requiresGradient).toList();
         this.weightDecay = weightDecay;
@@ -59,7 +71,7 @@ public final class AdamL2 {
                 if (!Float.isFinite(g.abs().max().getFloat())) {
                     throw new IllegalStateException("non-finite gradient in parameter " + params.get(i).getName());
                 }
-                if (weightDecay != 0) {
+                if (weightDecay != 0 && !decoupled) {
                     NDArray wd = w.mul((float) weightDecay);
                     wd.attach(scratch);
                     g.addi(wd);
@@ -78,7 +90,13 @@ public final class AdamL2 {
                 denom.addi((float) eps);
                 NDArray update = m.div((float) bc1);
                 update.attach(scratch);
-                update.divi(denom).muli((float) (lr * (1 - averaging)));
+                update.divi(denom);
+                if (weightDecay != 0 && decoupled) {
+                    NDArray wd = w.mul((float) weightDecay);
+                    wd.attach(scratch);
+                    update.addi(wd);
+                }
+                update.muli((float) (lr * (1 - averaging)));
                 w.subi(update);
                 grad.subi(grad); // DJL's PyTorch engine never zeroes gradients by itself
             }

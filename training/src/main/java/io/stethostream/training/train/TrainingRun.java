@@ -50,6 +50,7 @@ public final class TrainingRun {
     private final BatchAssembler assembler;
     private final WaveformAugment waveform;
     private Path initialWeights;
+    private boolean encoderOnly;
 
     public TrainingRun(TrainConfig config, BatchAssembler assembler, Data data, Path out, TrainingListener listener) {
         this.config = config;
@@ -73,6 +74,17 @@ public final class TrainingRun {
      */
     public TrainingRun initialWeights(Path params) {
         this.initialWeights = params;
+        this.encoderOnly = false;
+        return this;
+    }
+
+    /**
+     * Starts the encoder from a pretraining run's weights (a {@code .params} file of a model with the same
+     * architecture); the classification head and the projector start fresh. A resumed run's checkpoint still wins.
+     */
+    public TrainingRun initialEncoder(Path params) {
+        this.initialWeights = params;
+        this.encoderOnly = true;
         return this;
     }
 
@@ -86,11 +98,16 @@ public final class TrainingRun {
             model.initialize(manager, DataType.FLOAT32, model.inputShape(config.batchSize()));
             if (initialWeights != null) {
                 try {
-                    Checkpoints.loadParams(model, manager, initialWeights);
+                    if (encoderOnly) {
+                        io.stethostream.training.pretrain.PretrainedEncoder.load(model, manager, initialWeights);
+                    } else {
+                        Checkpoints.loadParams(model, manager, initialWeights);
+                    }
                 } catch (IOException e) {
                     throw new IllegalArgumentException("cannot start from " + initialWeights + ": " + e.getMessage(), e);
                 }
-                listener.onMessage("initialised from " + initialWeights);
+                listener.onMessage((encoderOnly ? "encoder initialised from " : "initialised from ")
+                        + initialWeights);
             }
             Checkpoints.enableGradients(model);
             AdamL2 optimizer = new AdamL2(model.getParameters(), manager, config.weightDecay(), config.averaging(),
