@@ -1,0 +1,120 @@
+package io.stethostream.cli;
+
+import io.stethostream.ingest.synth.RespiratorySoundGenerator;
+import io.stethostream.ingest.synth.SoundKind;
+import io.stethostream.ingest.synth.SynthParameters;
+import io.stethostream.ingest.synth.SyntheticRecordingWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** pretrain, then train --init-from, through the real parser on synthetic recordings. */
+class PretrainCommandTest {
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Stethostream.commandLine(new PrintWriter(out), new PrintWriter(err)).execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    /** A folder of synthetic WAV recordings (in a subfolder, to check the recursive search) and one broken file. */
+    private static Path audioFolder(Path dir) throws IOException {
+        Path audio = dir.resolve("ward-archive");
+        Path nested = audio.resolve("bed-3");
+        Files.createDirectories(nested);
+        SoundKind[] kinds = {SoundKind.NORMAL, SoundKind.CRACKLE, SoundKind.WHEEZE};
+        for (int i = 0; i < 3; i++) {
+            var rec = RespiratorySoundGenerator.generate(new SynthParameters(kinds[i], 5, 8000, 20, i));
+            SyntheticRecordingWriter.write(i == 0 ? nested : audio, "rec-" + i, rec);
+        }
+        Files.write(audio.resolve("broken.wav"), new byte[] {'R', 'I', 'F', 'F', 1, 2, 3});
+        Files.writeString(audio.resolve("notes.txt"), "not audio, ignored");
+        return audio;
+    }
+
+    private static String[] pretrainArgs(Path audio, Path out) {
+        return new String[] {"pretrain", "--audio", audio.toString(), "--depth", "1", "--window-seconds", "2",
+                "--steps", "4", "--batch-size", "2", "--decoder-width", "32", "--decoder-depth", "1",
+                "--decoder-heads", "2", "--checkpoint-every", "2", "--threads", "2", "--out", out.toString()};
+    }
+
+    @Test
+    void pretrainsSkippingABrokenFileThenTrainStartsFromTheEncoderAndRefusesAMismatch(@TempDir Path dir)
+            throws IOException {
+        Path audio = audioFolder(dir);
+        Path run = dir.resolve("pretrained");
+        Result r = run(pretrainArgs(audio, run));
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("skipped " + audio.resolve("broken.wav")), r.err());
+        assertTrue(r.out().contains("3 recordings") && r.out().contains("1 files skipped"), r.out());
+        for (String f : new String[] {"encoder.params", "encoder.json", "loss-curve.png", "reconstructions.png",
+                "pretrain.log", "pretrain-config.json"}) {
+            assertTrue(Files.exists(run.resolve(f)), f);
+        }
+        // resuming a finished run changes nothing and succeeds
+        Result again = run("pretrain", "--resume", run.toString());
+        assertEquals(0, again.code(), again.out() + again.err());
+
+        // fine-tune on an ICBHI-layout folder made of the same kind of recordings
+        Path icbhi = dir.resolve("icbhi");
+        Path files = icbhi.resolve("audio_and_txt_files");
+        Files.createDirectories(files);
+        StringBuilder split = new StringBuilder();
+        SoundKind[] kinds = {SoundKind.NORMAL, SoundKind.CRACKLE, SoundKind.WHEEZE, SoundKind.BOTH};
+        for (int p = 0; p < 6; p++) {
+            String name = (101 + p) + "_1b1_Al_sc_Meditron";
+            var rec = RespiratorySoundGenerator.generate(new SynthParameters(kinds[p % 4], 8, 8000, 20, p));
+            SyntheticRecordingWriter.write(files, name, rec);
+            Files.delete(files.resolve(name + ".events.json"));
+            split.append(name).append('\t').append(p < 4 ? "train" : "test").append("\r\n");
+        }
+        Files.writeString(icbhi.resolve("ICBHI_challenge_train_test.txt"), split.toString());
+        Path tuned = dir.resolve("tuned");
+        Result t = run("train", "--dataset", "icbhi", "--root", icbhi.toString(), "--depth", "1", "--stride", "16",
+                "--window-seconds", "2", "--epochs", "1", "--batch-size", "2", "--method", "ce",
+                "--validation-fraction", "0.25", "--init-from", run.toString(), "--out", tuned.toString());
+        assertEquals(0, t.code(), t.out() + t.err());
+        assertTrue(t.out().contains("encoder initialised from " + run.resolve("encoder.params")), t.out());
+
+        // another depth: refused with the mismatch named, and no run folder left behind
+        Path refused = dir.resolve("refused");
+        Result bad = run("train", "--dataset", "icbhi", "--root", icbhi.toString(), "--depth", "2", "--stride", "16",
+                "--window-seconds", "2", "--epochs", "1", "--batch-size", "2", "--method", "ce",
+                "--init-from", run.toString(), "--out", refused.toString());
+        assertEquals(ExitCodes.BAD_INPUT, bad.code(), bad.out() + bad.err());
+        assertTrue(bad.err().contains("depth is 1 in the encoder, 2 here"), bad.err());
+        assertFalse(Files.exists(refused.resolve("config.json")));
+    }
+
+    @Test
+    void aMissingOrEmptyFolderIsAClearErrorAndLeavesNothingBehind(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("run");
+        Result missing = run(pretrainArgs(dir.resolve("no-such-folder"), out));
+        assertEquals(ExitCodes.BAD_INPUT, missing.code());
+        assertTrue(missing.err().contains("audio folder does not exist"), missing.err());
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        Files.writeString(empty.resolve("readme.txt"), "no audio here");
+        Result none = run(pretrainArgs(empty, out));
+        assertEquals(ExitCodes.BAD_INPUT, none.code());
+        assertTrue(none.err().contains("no .wav or .flac files in"), none.err());
+        Path onlyBroken = Files.createDirectories(dir.resolve("broken"));
+        Files.write(onlyBroken.resolve("a.flac"), new byte[] {1, 2, 3});
+        Result broken = run(pretrainArgs(onlyBroken, out));
+        assertEquals(ExitCodes.BAD_INPUT, broken.code());
+        assertTrue(broken.err().contains("none of the 1 audio files could be read"), broken.err());
+        assertFalse(Files.exists(out), "a failed pretraining must not leave a run folder");
+    }
+}
