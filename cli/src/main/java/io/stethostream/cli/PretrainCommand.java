@@ -303,7 +303,7 @@ public final class PretrainCommand implements Callable<Integer> {
         }
     }
 
-    /** A progress bar over all steps on stderr; a log line per checkpoint interval on stdout and in pretrain.log. */
+    /** A progress bar over all steps on stderr; a log line per checkpoint interval in pretrain.log. */
     private static final class Progress implements PretrainingRun.Listener, AutoCloseable {
         private final PrintWriter err;
         private final PrintWriter out;
