@@ -1,10 +1,7 @@
 package io.stethostream.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.stethostream.ingest.AtomicFiles;
 import io.stethostream.ingest.features.FeatureSpec;
-import io.stethostream.training.data.DatasetChoice;
 import io.stethostream.training.model.AstConfig;
 import io.stethostream.training.pretrain.PretrainConfig;
 import io.stethostream.training.pretrain.PretrainingRun;
@@ -15,6 +12,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -27,11 +25,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * {@code stethostream pretrain}: self-supervised masked-patch pretraining of the AST encoder on unlabeled recordings,
@@ -43,8 +39,6 @@ import java.util.stream.Stream;
                 "Writes DIR/pretrain-config.json, pretrain.log, checkpoints/, encoder.params, encoder.json, "
                         + "loss-curve.png, reconstructions.png; train --init-from DIR starts from the encoder."})
 public final class PretrainCommand implements Callable<Integer> {
-
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Spec
     CommandSpec spec;
@@ -65,14 +59,9 @@ public final class PretrainCommand implements Callable<Integer> {
             description = "Folders of unlabeled WAV/FLAC recordings (searched recursively).")
     List<Path> audio = new ArrayList<>();
 
-    @Option(names = "--dataset", paramLabel = "icbhi|sprsound|both",
-            description = "Also use this dataset's training recordings (ICBHI's official train split, SPRSound 2022 "
-                    + "training set; never a test split).")
-    String dataset;
-
-    @Option(names = "--root", paramLabel = "DIR", description = "The dataset folder, or for 'both' the folder "
-            + "holding icbhi/ and sprsound/. Default: ../shared/data for 'both'.")
-    Path root;
+    /** --dataset / --root as train takes them; here they add the dataset's training recordings, never a test split. */
+    @Mixin
+    TrainingData data;
 
     @Option(names = "--preset", defaultValue = "tiny", description = "tiny (D=192), small, base. Default: "
             + "${DEFAULT-VALUE}.")
@@ -170,7 +159,7 @@ public final class PretrainCommand implements Callable<Integer> {
         List<PretrainingRun.StepLoss> history;
         try (Progress progress = new Progress(err, out, dir.resolve("pretrain.log"), config.checkpointEvery())) {
             if (!resume) {
-                AtomicFiles.write(dir.resolve("pretrain-config.json"), JSON.writeValueAsBytes(config));
+                AtomicFiles.write(dir.resolve("pretrain-config.json"), TrainCommand.JSON.writeValueAsBytes(config));
                 AtomicFiles.writeString(dir.resolve("feature-spec.json"), featureSpec.toJson());
             }
             Files.writeString(dir.resolve("command.txt"), Instant.now() + "  " + commandLine()
@@ -181,7 +170,7 @@ public final class PretrainCommand implements Callable<Integer> {
             history = new PretrainingRun(config, featureSpec, loaded.recordings(), dir, progress).run(resume);
         } catch (IOException | RuntimeException e) {
             if (created && !resume && !Files.isDirectory(dir.resolve("checkpoints"))) {
-                deleteTree(dir); // nothing worth keeping: leave no half-made run behind
+                AtomicFiles.deleteTree(dir); // nothing worth keeping: leave no half-made run behind
             }
             if (e instanceof IllegalArgumentException) {
                 throw new InvalidInputException(e.getMessage(), e);
@@ -207,23 +196,12 @@ public final class PretrainCommand implements Callable<Integer> {
         for (Path p : audio) {
             s.add("audio:" + p.toAbsolutePath().normalize());
         }
-        if (dataset != null) {
-            DatasetChoice choice;
-            try {
-                choice = DatasetChoice.parse(dataset);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidInputException(e.getMessage(), e);
+        if (data.dataset != null) {
+            if (data.icbhi() != null) {
+                s.add("icbhi-train:" + data.icbhi().toAbsolutePath().normalize());
             }
-            Path base = root != null ? root : Path.of("..", "shared", "data");
-            if (choice == DatasetChoice.BOTH) {
-                s.add("icbhi-train:" + base.resolve("icbhi").toAbsolutePath().normalize());
-                s.add("sprsound-train:" + base.resolve("sprsound").toAbsolutePath().normalize());
-            } else {
-                if (root == null) {
-                    throw new InvalidInputException("--root is required for --dataset " + dataset);
-                }
-                s.add((choice.includesIcbhi() ? "icbhi-train:" : "sprsound-train:")
-                        + root.toAbsolutePath().normalize());
+            if (data.sprsound() != null) {
+                s.add("sprsound-train:" + data.sprsound().toAbsolutePath().normalize());
             }
         }
         if (s.isEmpty()) {
@@ -282,7 +260,7 @@ public final class PretrainCommand implements Callable<Integer> {
             throw new InvalidInputException("no pretraining run in " + dir + " (pretrain-config.json missing)");
         }
         try {
-            return JSON.readValue(file.toFile(), PretrainConfig.class);
+            return TrainCommand.JSON.readValue(file.toFile(), PretrainConfig.class);
         } catch (IOException | IllegalArgumentException e) {
             throw new InvalidInputException(file + ": " + e.getMessage(), e);
         }
@@ -290,17 +268,6 @@ public final class PretrainCommand implements Callable<Integer> {
 
     private String commandLine() {
         return "stethostream " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
-            }
-        }
     }
 
     /** A progress bar over all steps on stderr; a log line per checkpoint interval in pretrain.log. */

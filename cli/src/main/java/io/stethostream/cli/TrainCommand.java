@@ -215,7 +215,7 @@ public final class TrainCommand implements Callable<Integer> {
         try (Progress progress = new Progress(err, out, dir.resolve("train.log"))) {
             TrainingRun run = new TrainingRun(config, new BatchAssembler(featureSpec),
                     new TrainingRun.Data(carved.train(), carved.validation(), splits.test()), dir, progress);
-            if (init != null && pretrainedEncoder) {
+            if (init != null && PretrainedEncoder.isPretrainingRun(initFrom)) {
                 run.initialEncoder(init);
             } else if (init != null) {
                 run.initialWeights(init);
@@ -236,9 +236,6 @@ public final class TrainCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** Whether --init-from names a pretraining run (its encoder is loaded, the head starts fresh). */
-    private boolean pretrainedEncoder;
-
     /**
      * --init-from as a .params file: a pretraining run's folder means its encoder, a training run's folder its
      * validation-selected weights.
@@ -247,7 +244,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (initFrom == null) {
             return null;
         }
-        pretrainedEncoder = PretrainedEncoder.isPretrainingRun(initFrom);
+        boolean pretrainedEncoder = PretrainedEncoder.isPretrainingRun(initFrom);
         if (pretrainedEncoder) {
             try {
                 PretrainedEncoder.checkFits(PretrainingRun.readInfo(initFrom), config.model(), featureSpec);

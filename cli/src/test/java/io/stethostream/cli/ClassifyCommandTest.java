@@ -9,14 +9,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import static io.stethostream.cli.CliResult.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,16 +32,6 @@ class ClassifyCommandTest {
     private Path good2;
     private Path garbage;
     private Path missing;
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Stethostream.commandLine(new PrintWriter(out), new PrintWriter(err)).execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
 
     private static String[] classify(Path... files) {
         List<String> args = new ArrayList<>(List.of("classify", "--model", MODEL.toString(), "--threads", "2"));
@@ -93,7 +82,7 @@ class ClassifyCommandTest {
 
     @Test
     void badFilesFirstAreReportedWithTheirReasonAndTheGoodOnesStillClassifiedThenExit3() throws IOException {
-        Result r = run(classify(missing, garbage, good1, good2));
+        CliResult r = run(classify(missing, garbage, good1, good2));
 
         assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
         assertEquals(List.of(good1.toString(), good2.toString()), filesOf(r.out()), r.out());
@@ -110,7 +99,7 @@ class ClassifyCommandTest {
 
     @Test
     void onlyGoodFilesExit0WithNothingOnStderr() throws IOException {
-        Result r = run(classify(good1, good2));
+        CliResult r = run(classify(good1, good2));
 
         assertEquals(ExitCodes.OK, r.code(), r.err());
         assertEquals(List.of(good1.toString(), good2.toString()), filesOf(r.out()), r.out());
@@ -119,7 +108,7 @@ class ClassifyCommandTest {
 
     @Test
     void badModelStillFailsAtOnceBeforeAnyFile() {
-        Result r = run("classify", "--model", garbage.toString(), good1.toString(), missing.toString());
+        CliResult r = run("classify", "--model", garbage.toString(), good1.toString(), missing.toString());
 
         assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
         assertEquals("", r.out());

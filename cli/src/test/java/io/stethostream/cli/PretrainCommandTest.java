@@ -8,27 +8,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static io.stethostream.cli.CliResult.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** pretrain, then train --init-from, through the real parser on synthetic recordings. */
 class PretrainCommandTest {
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Stethostream.commandLine(new PrintWriter(out), new PrintWriter(err)).execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
 
     /** A folder of synthetic WAV recordings (in a subfolder, to check the recursive search) and one broken file. */
     private static Path audioFolder(Path dir) throws IOException {
@@ -56,7 +45,7 @@ class PretrainCommandTest {
             throws IOException {
         Path audio = audioFolder(dir);
         Path run = dir.resolve("pretrained");
-        Result r = run(pretrainArgs(audio, run));
+        CliResult r = run(pretrainArgs(audio, run));
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("skipped " + audio.resolve("broken.wav")), r.err());
         assertTrue(r.out().contains("3 recordings") && r.out().contains("1 files skipped"), r.out());
@@ -65,7 +54,7 @@ class PretrainCommandTest {
             assertTrue(Files.exists(run.resolve(f)), f);
         }
         // resuming a finished run changes nothing and succeeds
-        Result again = run("pretrain", "--resume", run.toString());
+        CliResult again = run("pretrain", "--resume", run.toString());
         assertEquals(0, again.code(), again.out() + again.err());
 
         // fine-tune on an ICBHI-layout folder made of the same kind of recordings
@@ -83,7 +72,7 @@ class PretrainCommandTest {
         }
         Files.writeString(icbhi.resolve("ICBHI_challenge_train_test.txt"), split.toString());
         Path tuned = dir.resolve("tuned");
-        Result t = run("train", "--dataset", "icbhi", "--root", icbhi.toString(), "--depth", "1", "--stride", "16",
+        CliResult t = run("train", "--dataset", "icbhi", "--root", icbhi.toString(), "--depth", "1", "--stride", "16",
                 "--window-seconds", "2", "--epochs", "1", "--batch-size", "2", "--method", "ce",
                 "--validation-fraction", "0.25", "--init-from", run.toString(), "--out", tuned.toString());
         assertEquals(0, t.code(), t.out() + t.err());
@@ -91,7 +80,7 @@ class PretrainCommandTest {
 
         // another depth: refused with the mismatch named, and no run folder left behind
         Path refused = dir.resolve("refused");
-        Result bad = run("train", "--dataset", "icbhi", "--root", icbhi.toString(), "--depth", "2", "--stride", "16",
+        CliResult bad = run("train", "--dataset", "icbhi", "--root", icbhi.toString(), "--depth", "2", "--stride", "16",
                 "--window-seconds", "2", "--epochs", "1", "--batch-size", "2", "--method", "ce",
                 "--init-from", run.toString(), "--out", refused.toString());
         assertEquals(ExitCodes.BAD_INPUT, bad.code(), bad.out() + bad.err());
@@ -102,17 +91,17 @@ class PretrainCommandTest {
     @Test
     void aMissingOrEmptyFolderIsAClearErrorAndLeavesNothingBehind(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("run");
-        Result missing = run(pretrainArgs(dir.resolve("no-such-folder"), out));
+        CliResult missing = run(pretrainArgs(dir.resolve("no-such-folder"), out));
         assertEquals(ExitCodes.BAD_INPUT, missing.code());
         assertTrue(missing.err().contains("audio folder does not exist"), missing.err());
         Path empty = Files.createDirectories(dir.resolve("empty"));
         Files.writeString(empty.resolve("readme.txt"), "no audio here");
-        Result none = run(pretrainArgs(empty, out));
+        CliResult none = run(pretrainArgs(empty, out));
         assertEquals(ExitCodes.BAD_INPUT, none.code());
         assertTrue(none.err().contains("no .wav or .flac files in"), none.err());
         Path onlyBroken = Files.createDirectories(dir.resolve("broken"));
         Files.write(onlyBroken.resolve("a.flac"), new byte[] {1, 2, 3});
-        Result broken = run(pretrainArgs(onlyBroken, out));
+        CliResult broken = run(pretrainArgs(onlyBroken, out));
         assertEquals(ExitCodes.BAD_INPUT, broken.code());
         assertTrue(broken.err().contains("none of the 1 audio files could be read"), broken.err());
         assertFalse(Files.exists(out), "a failed pretraining must not leave a run folder");

@@ -11,11 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static io.stethostream.cli.CliResult.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,16 +42,6 @@ class TrainCommandTest {
         Files.writeString(icbhi.resolve("ICBHI_challenge_train_test.txt"), split.toString());
     }
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Stethostream.commandLine(new PrintWriter(out), new PrintWriter(err)).execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
     private static String[] trainArgs(Path out, int epochs) {
         return new String[] {"train", "--dataset", "icbhi", "--root", icbhi.toString(), "--depth", "1",
                 "--stride", "16", "--window-seconds", "2", "--epochs", Integer.toString(epochs), "--batch-size", "4",
@@ -62,7 +51,7 @@ class TrainCommandTest {
     @Test
     void trainWritesTheRunAndEvaluateScoresIt() throws IOException {
         Path out = dir.resolve("run");
-        Result r = run(trainArgs(out, 2));
+        CliResult r = run(trainArgs(out, 2));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("device: CPU"), r.out());
         assertTrue(r.out().contains("epoch   2"), r.out());
@@ -74,7 +63,7 @@ class TrainCommandTest {
         assertEquals(2, metrics.get("epochs").size());
         assertTrue(metrics.get("run").get("command").asText().contains("--method patchmix-cl"));
 
-        Result eval = run("evaluate", "--checkpoint", out.toString(), "--dataset", "icbhi", "--root",
+        CliResult eval = run("evaluate", "--checkpoint", out.toString(), "--dataset", "icbhi", "--root",
                 icbhi.toString(), "--weights", "last", "--json");
         assertEquals(0, eval.code(), eval.err());
         JsonNode scores = new ObjectMapper().readTree(eval.out()).get("scores");
@@ -82,12 +71,12 @@ class TrainCommandTest {
         assertTrue(scores.has("specificity") && scores.has("score") && scores.has("confusion"));
 
         Path onnx = dir.resolve("model.onnx");
-        Result export = run("export", "--checkpoint", out.toString(), "--weights", "last", "--out", onnx.toString(),
+        CliResult export = run("export", "--checkpoint", out.toString(), "--weights", "last", "--out", onnx.toString(),
                 "--verify");
         assertEquals(0, export.code(), export.err());
         assertTrue(Files.size(onnx) > 10_000 && export.out().contains("verify:"), export.out());
         // The exported file scores exactly like the checkpoint it came from (same cycles, features, argmax).
-        Result evalOnnx = run("evaluate", "--model", onnx.toString(), "--root", icbhi.toString(), "--json");
+        CliResult evalOnnx = run("evaluate", "--model", onnx.toString(), "--root", icbhi.toString(), "--json");
         assertEquals(0, evalOnnx.code(), evalOnnx.err());
         JsonNode onnxScores = new ObjectMapper().readTree(evalOnnx.out()).get("scores");
         assertEquals(scores, onnxScores, "ONNX and DJL scores of the same weights");
@@ -101,7 +90,7 @@ class TrainCommandTest {
 
         // classify: one JSON line per annotated cycle, probabilities that sum to one, the model's version on each.
         Path wav = icbhi.resolve("audio_and_txt_files").resolve("107_1b1_Al_sc_Meditron.wav");
-        Result cls = run("classify", "--model", onnx.toString(), "--cycles", wav.toString());
+        CliResult cls = run("classify", "--model", onnx.toString(), "--cycles", wav.toString());
         assertEquals(0, cls.code(), cls.err());
         String[] lines = cls.out().strip().split("\n");
         assertEquals(io.stethostream.ingest.dataset.IcbhiAnnotationFile.read(
@@ -117,7 +106,7 @@ class TrainCommandTest {
             assertTrue(j.get("probabilities").has(j.get("label").asText()), line);
         }
         // Sliding windows of the model's 2 s length every 1 s (--hop) over a 12 s recording: 11 windows.
-        Result windows = run("classify", "--model", onnx.toString(), "--hop", "1", wav.toString());
+        CliResult windows = run("classify", "--model", onnx.toString(), "--hop", "1", wav.toString());
         assertEquals(0, windows.code(), windows.err());
         assertEquals(11, windows.out().strip().split("\n").length, windows.out());
         assertEquals(ExitCodes.BAD_INPUT, run("classify", "--model", wav.toString(), wav.toString()).code());
@@ -130,7 +119,7 @@ class TrainCommandTest {
 
         // The run already exists: a second train into it is refused; --resume with nothing left to do is fine.
         assertEquals(ExitCodes.BAD_INPUT, run(trainArgs(out, 2)).code());
-        Result resumed = run("train", "--resume", out.toString()); // dataset and roots come from config.json
+        CliResult resumed = run("train", "--resume", out.toString()); // dataset and roots come from config.json
         assertEquals(0, resumed.code(), resumed.err());
     }
 
@@ -141,7 +130,7 @@ class TrainCommandTest {
     @Test
     void theFineTuningRecipeOptionsTrainAndEvaluateScoresBandLimitedAudio() throws IOException {
         Path out = dir.resolve("recipe");
-        Result r = run("train", "--dataset", "icbhi", "--root", icbhi.toString(), "--depth", "1", "--stride", "16",
+        CliResult r = run("train", "--dataset", "icbhi", "--root", icbhi.toString(), "--depth", "1", "--stride", "16",
                 "--window-seconds", "2", "--epochs", "1", "--batch-size", "4", "--method", "ce",
                 "--validation-fraction", "0.25", "--seed", "3", "--schedule", "step-cosine", "--warmup-steps", "1",
                 "--optimizer", "adamw", "--weight-decay", "0.05", "--class-weights", "sqrt", "--augment",
@@ -157,29 +146,29 @@ class TrainCommandTest {
         JsonNode epoch = new ObjectMapper().readTree(out.resolve("metrics.json").toFile()).get("epochs").get(0);
         assertTrue(Double.isFinite(epoch.get("trainLoss").asDouble()), epoch.toString());
 
-        Result eval = run("evaluate", "--checkpoint", out.toString(), "--weights", "last", "--band-limit", "4000",
+        CliResult eval = run("evaluate", "--checkpoint", out.toString(), "--weights", "last", "--band-limit", "4000",
                 "--json");
         assertEquals(0, eval.code(), eval.err());
         JsonNode result = new ObjectMapper().readTree(eval.out());
         assertEquals(4000, result.get("bandLimitHz").asInt());
         assertTrue(result.get("scores").get("cycles").asLong() > 0);
-        Result text = run("evaluate", "--checkpoint", out.toString(), "--weights", "last", "--band-limit", "8000");
+        CliResult text = run("evaluate", "--checkpoint", out.toString(), "--weights", "last", "--band-limit", "8000");
         assertEquals(0, text.code(), text.err());
         assertTrue(text.out().contains("through 8000 Hz sampling"), text.out());
-        Result bad = run("evaluate", "--checkpoint", out.toString(), "--weights", "last", "--band-limit", "2000");
+        CliResult bad = run("evaluate", "--checkpoint", out.toString(), "--weights", "last", "--band-limit", "2000");
         assertEquals(ExitCodes.BAD_INPUT, bad.code());
         assertTrue(bad.err().contains("--band-limit"), bad.err());
     }
 
     @Test
     void recipeOptionsThatDoNotFitAreRefusedNamingTheOption() {
-        Result r = run("train", "--dataset", "icbhi", "--root", icbhi.toString(), "--warmup-steps", "100", "--out",
+        CliResult r = run("train", "--dataset", "icbhi", "--root", icbhi.toString(), "--warmup-steps", "100", "--out",
                 dir.resolve("w").toString());
         assertEquals(ExitCodes.BAD_INPUT, r.code());
         assertTrue(r.err().contains("--warmup-steps") && r.err().contains("--schedule step-cosine"), r.err());
         for (String[] option : new String[][] {{"--optimizer", "sgd"}, {"--schedule", "linear"},
                 {"--augment", "gain,reverb"}, {"--class-weights", "balanced"}}) {
-            Result bad = run("train", "--dataset", "icbhi", "--root", icbhi.toString(), option[0], option[1],
+            CliResult bad = run("train", "--dataset", "icbhi", "--root", icbhi.toString(), option[0], option[1],
                     "--out", dir.resolve("o").toString());
             assertEquals(ExitCodes.BAD_INPUT, bad.code(), String.join(" ", option));
             assertTrue(bad.err().contains(option[1].replace("gain,", "")), bad.err());
@@ -189,7 +178,7 @@ class TrainCommandTest {
 
     @Test
     void badRootsAndOptionsAreTheUsersErrors() {
-        Result r = run("train", "--dataset", "icbhi", "--root", dir.resolve("nowhere").toString(), "--out",
+        CliResult r = run("train", "--dataset", "icbhi", "--root", dir.resolve("nowhere").toString(), "--out",
                 dir.resolve("x").toString());
         assertEquals(ExitCodes.BAD_INPUT, r.code());
         assertTrue(r.err().contains("nowhere"), r.err());

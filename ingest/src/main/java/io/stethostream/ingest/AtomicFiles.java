@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * Writes files through a temporary sibling renamed into place, so a reader never sees half a file and a failed write
@@ -33,5 +35,17 @@ public final class AtomicFiles {
 
     public static void writeString(Path path, String text) throws IOException {
         write(path, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Deletes a file or a folder with everything in it; nothing happens when it does not exist. */
+    public static void deleteTree(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(path)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(q);
+            }
+        }
     }
 }

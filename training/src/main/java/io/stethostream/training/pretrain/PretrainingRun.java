@@ -34,11 +34,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import java.util.stream.Stream;
 
 /**
  * Masked spectrogram patch modelling of the AST encoder (MAE-style). Each step draws window-length crops from the
@@ -64,6 +63,7 @@ public final class PretrainingRun {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final int KEEP = 2;
+    private static final String STEP_FOLDER = "step-\\d{7}";
     private static final int FIGURE_CROPS = 3;
 
     /** What a run reports as it goes. */
@@ -242,7 +242,8 @@ public final class PretrainingRun {
         int step = history.isEmpty() ? 0 : history.get(history.size() - 1).step();
         ReconstructionFigure.write(config.model(), inputs, masking, targets.patches(inputs, FIGURE_CROPS),
                 prediction, targets, String.format(java.util.Locale.ROOT,
-                        "Masked patch reconstruction after %d steps (%.0f%% of patches masked; loss on these crops %.3f)",
+                        "Masked patch reconstruction after %d steps (%.0f%% of patches masked; loss on these crops "
+                                + "%.3f)",
                         step, 100 * config.maskRatio(), loss), out.resolve("reconstructions.png"));
         if (!history.isEmpty()) {
             int[] steps = history.stream().mapToInt(StepLoss::step).toArray();
@@ -258,45 +259,19 @@ public final class PretrainingRun {
 
     private void saveCheckpoint(int step, AstModel encoder, MaeDecoder decoder, AdamL2 optimizer,
                                 List<StepLoss> history) throws IOException {
-        Path dir = checkpointDir();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempDirectory(dir, "tmp-");
-        try {
-            Files.write(tmp.resolve("encoder.params"), Checkpoints.params(encoder));
-            ByteArrayOutputStream dec = new ByteArrayOutputStream();
-            try (DataOutputStream o = new DataOutputStream(dec)) {
-                decoder.saveParameters(o);
-            }
-            Files.write(tmp.resolve("decoder.params"), dec.toByteArray());
-            ByteArrayOutputStream opt = new ByteArrayOutputStream();
-            try (DataOutputStream o = new DataOutputStream(opt)) {
-                optimizer.save(o);
-            }
-            Files.write(tmp.resolve("optimizer.bin"), opt.toByteArray());
-            Files.write(tmp.resolve("history.json"), JSON.writeValueAsBytes(history));
-            Path target = dir.resolve(String.format("step-%07d", step));
-            deleteTree(target);
-            Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            deleteTree(tmp);
+        ByteArrayOutputStream dec = new ByteArrayOutputStream();
+        try (DataOutputStream o = new DataOutputStream(dec)) {
+            decoder.saveParameters(o);
         }
-        try (Stream<Path> s = Files.list(dir)) {
-            List<Path> all = s.filter(p -> p.getFileName().toString().matches("step-\\d{7}")).sorted().toList();
-            for (int i = 0; i < all.size() - KEEP; i++) {
-                deleteTree(all.get(i));
-            }
-        }
+        Checkpoints.writeFolder(checkpointDir(), String.format("step-%07d", step), Map.of(
+                "encoder.params", Checkpoints.params(encoder), "decoder.params", dec.toByteArray(),
+                "optimizer.bin", Checkpoints.optimizerState(optimizer),
+                "history.json", JSON.writeValueAsBytes(history)));
+        Checkpoints.prune(checkpointDir(), STEP_FOLDER, KEEP);
     }
 
     private Optional<Path> latestCheckpoint() throws IOException {
-        if (!Files.isDirectory(checkpointDir())) {
-            return Optional.empty();
-        }
-        try (Stream<Path> s = Files.list(checkpointDir())) {
-            return s.filter(p -> p.getFileName().toString().matches("step-\\d{7}"))
-                    .filter(p -> Files.exists(p.resolve("history.json")))
-                    .max(Comparator.comparing(p -> p.getFileName().toString()));
-        }
+        return Checkpoints.newest(checkpointDir(), STEP_FOLDER);
     }
 
     private static List<StepLoss> restore(Path checkpoint, AstModel encoder, MaeDecoder decoder, AdamL2 optimizer,
@@ -319,16 +294,5 @@ public final class PretrainingRun {
     /** Reads a pretraining run's {@value #ENCODER_INFO}. */
     public static EncoderInfo readInfo(Path runDir) throws IOException {
         return JSON.readValue(runDir.resolve(ENCODER_INFO).toFile(), EncoderInfo.class);
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
-        }
     }
 }

@@ -168,9 +168,9 @@ public final class UnlabeledAudio {
         /** One crop of exactly the window length. */
         public float[] next(Random random) {
             long at = (long) (random.nextDouble() * cumulative[cumulative.length - 1]);
-            int i = 0;
-            while (cumulative[i] <= at) {
-                i++;
+            int i = java.util.Arrays.binarySearch(cumulative, at + 1); // the first recording ending past at
+            if (i < 0) {
+                i = -i - 1;
             }
             float[] s = recordings.get(i).samples();
             if (s.length <= length) {

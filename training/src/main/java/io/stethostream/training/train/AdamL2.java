@@ -15,9 +15,9 @@ import java.util.List;
 /**
  * Adam with L2 weight decay added to the gradient (torch.optim.Adam's weight_decay, not AdamW), on every parameter as
  * the reference, followed by the reference's post-step averaging: w = beta w_before + (1 - beta) w_after; or, with
- * {@code decoupled}, AdamW (torch.optim.AdamW: w -= lr wd w beside the Adam update, not through the moments). Written here
- * rather than taken from DJL so that its state (moments and step count) is saved in checkpoints and a resumed run
- * continues exactly. Updates are done under no-grad in place.
+ * {@code decoupled}, AdamW (torch.optim.AdamW: w -= lr wd w beside the Adam update, not through the moments).
+ * Written here rather than taken from DJL so that its state (moments and step count) is saved in checkpoints and a
+ * resumed run continues exactly. Updates are done under no-grad in place.
  */
 public final class AdamL2 {
 

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -32,6 +33,7 @@ public final class Checkpoints {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final int KEEP = 2;
+    private static final String EPOCH_FOLDER = "epoch-\\d{3}";
 
     private final Path dir;
 
@@ -44,35 +46,64 @@ public final class Checkpoints {
     }
 
     public void save(int epoch, AstModel model, AdamL2 optimizer, List<EpochRecord> history) throws IOException {
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempDirectory(dir, "tmp-");
-        try {
-            Files.write(tmp.resolve("model.params"), params(model));
-            ByteArrayOutputStream opt = new ByteArrayOutputStream();
-            try (DataOutputStream out = new DataOutputStream(opt)) {
-                optimizer.save(out);
-            }
-            Files.write(tmp.resolve("optimizer.bin"), opt.toByteArray());
-            Files.write(tmp.resolve("history.json"), JSON.writeValueAsBytes(history));
-            Path target = dir.resolve(String.format("epoch-%03d", epoch));
-            deleteTree(target);
-            Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            deleteTree(tmp);
-        }
-        prune();
+        writeFolder(dir, String.format("epoch-%03d", epoch), Map.of("model.params", params(model),
+                "optimizer.bin", optimizerState(optimizer), "history.json", JSON.writeValueAsBytes(history)));
+        prune(dir, EPOCH_FOLDER, KEEP);
     }
 
     /** The newest complete checkpoint, if any. */
     public Optional<Path> latest() throws IOException {
-        if (!Files.isDirectory(dir)) {
+        return newest(dir, EPOCH_FOLDER);
+    }
+
+    /**
+     * Writes {@code files} (name to bytes) as the folder {@code parent/name}: into a temporary folder renamed into
+     * place, so a crash mid-write leaves the previous checkpoint of that name, or none, never half of one.
+     */
+    public static void writeFolder(Path parent, String name, Map<String, byte[]> files) throws IOException {
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempDirectory(parent, "tmp-");
+        try {
+            for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                Files.write(tmp.resolve(f.getKey()), f.getValue());
+            }
+            Path target = parent.resolve(name);
+            AtomicFiles.deleteTree(target);
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            AtomicFiles.deleteTree(tmp);
+        }
+    }
+
+    /** The last, by name, of the folders under {@code parent} that match {@code pattern} and hold a history.json. */
+    public static Optional<Path> newest(Path parent, String pattern) throws IOException {
+        if (!Files.isDirectory(parent)) {
             return Optional.empty();
         }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().matches("epoch-\\d{3}"))
+        try (Stream<Path> s = Files.list(parent)) {
+            return s.filter(p -> p.getFileName().toString().matches(pattern))
                     .filter(p -> Files.exists(p.resolve("history.json")))
                     .max(Comparator.comparing(p -> p.getFileName().toString()));
         }
+    }
+
+    /** Deletes all but the last {@code keep}, by name, of the folders under {@code parent} matching {@code pattern}. */
+    public static void prune(Path parent, String pattern, int keep) throws IOException {
+        try (Stream<Path> s = Files.list(parent)) {
+            List<Path> all = s.filter(p -> p.getFileName().toString().matches(pattern)).sorted().toList();
+            for (int i = 0; i < all.size() - keep; i++) {
+                AtomicFiles.deleteTree(all.get(i));
+            }
+        }
+    }
+
+    /** The optimiser's state as {@link AdamL2#save} writes it. */
+    public static byte[] optimizerState(AdamL2 optimizer) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            optimizer.save(out);
+        }
+        return bytes.toByteArray();
     }
 
     public Restored restore(Path checkpoint, AstModel model, AdamL2 optimizer, NDManager manager)
@@ -125,25 +156,5 @@ public final class Checkpoints {
     public static void enableGradients(AstModel model) {
         model.getParameters().values().stream().filter(ai.djl.nn.Parameter::requiresGradient)
                 .forEach(p -> p.getArray().setRequiresGradient(true));
-    }
-
-    private void prune() throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            List<Path> all = s.filter(p -> p.getFileName().toString().matches("epoch-\\d{3}")).sorted().toList();
-            for (int i = 0; i < all.size() - KEEP; i++) {
-                deleteTree(all.get(i));
-            }
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
-        }
     }
 }

@@ -161,28 +161,15 @@ public record TrainConfig(
     /**
      * The class weights this run's cross-entropy terms use, or null for unweighted.
      *
-     * @param inverseFrequency the training set's inverse-frequency weights
-     * @throws IllegalStateException for {@code sqrt}, which needs {@link #lossClassWeights(ClassCounts)}
-     */
-    public float[] lossClassWeights(float[] inverseFrequency) {
-        if (classWeights.equals("sqrt")) {
-            throw new IllegalStateException("sqrt class weights need the class counts: use lossClassWeights(counts)");
-        }
-        return switch (classWeights) {
-            case "inverse" -> inverseFrequency;
-            case "none" -> null;
-            default -> methodEnum() == Method.CE ? inverseFrequency : null;
-        };
-    }
-
-    /**
-     * The class weights this run's cross-entropy terms use, or null for unweighted.
-     *
      * @param counts the training set's class counts
      */
     public float[] lossClassWeights(ClassCounts counts) {
-        return classWeights.equals("sqrt") ? counts.inverseSqrtFrequencyWeightsAsFloats()
-                : lossClassWeights(counts.inverseFrequencyWeightsAsFloats());
+        return switch (classWeights) {
+            case "inverse" -> counts.inverseFrequencyWeightsAsFloats();
+            case "sqrt" -> counts.inverseSqrtFrequencyWeightsAsFloats();
+            case "none" -> null;
+            default -> methodEnum() == Method.CE ? counts.inverseFrequencyWeightsAsFloats() : null;
+        };
     }
 
     public Method methodEnum() {

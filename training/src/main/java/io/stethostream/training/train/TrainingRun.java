@@ -16,6 +16,7 @@ import io.stethostream.training.eval.IcbhiScores;
 import io.stethostream.training.eval.RunReport;
 import io.stethostream.training.model.AstModel;
 import io.stethostream.training.model.MixPlan;
+import io.stethostream.training.pretrain.PretrainedEncoder;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -99,12 +100,13 @@ public final class TrainingRun {
             if (initialWeights != null) {
                 try {
                     if (encoderOnly) {
-                        io.stethostream.training.pretrain.PretrainedEncoder.load(model, manager, initialWeights);
+                        PretrainedEncoder.load(model, manager, initialWeights);
                     } else {
                         Checkpoints.loadParams(model, manager, initialWeights);
                     }
                 } catch (IOException e) {
-                    throw new IllegalArgumentException("cannot start from " + initialWeights + ": " + e.getMessage(), e);
+                    throw new IllegalArgumentException("cannot start from " + initialWeights + ": " + e.getMessage(),
+                            e);
                 }
                 listener.onMessage((encoderOnly ? "encoder initialised from " : "initialised from ")
                         + initialWeights);

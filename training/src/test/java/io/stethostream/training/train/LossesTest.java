@@ -146,17 +146,19 @@ class LossesTest {
 
     @Test
     void classWeightsChoiceFollowsTheSpecByDefault() {
-        float[] inverse = {0.5f, 1.5f, 2f, 4f};
+        io.stethostream.training.data.ClassCounts counts =
+                io.stethostream.training.data.ClassCounts.ofCounts(400, 100, 50, 10);
+        float[] inverse = counts.inverseFrequencyWeightsAsFloats();
         AstConfig model = new AstConfig("custom", 32, 1, 2, 16, 128, 64, 4);
         java.util.function.BiFunction<String, String, TrainConfig> cfg = (method, weights) -> new TrainConfig(
                 "synthetic", null, null, model, 2.0, method, 1, 8, 1e-3, 5e-8, 1e-6, 0.5, 0.06, 1.0, 1.0, false,
                 0.0, 1, 0, weights);
-        assertArrayEquals(inverse, cfg.apply("ce", null).lossClassWeights(inverse), "CE: weighted (spec)");
+        assertArrayEquals(inverse, cfg.apply("ce", null).lossClassWeights(counts), "CE: weighted (spec)");
         assertEquals("default", cfg.apply("ce", null).classWeights(), "an old config.json reads as default");
-        assertNull(cfg.apply("patchmix-cl", "default").lossClassWeights(inverse), "PMCL: unweighted (spec)");
-        assertNull(cfg.apply("patchmix", "default").lossClassWeights(inverse));
-        assertArrayEquals(inverse, cfg.apply("patchmix-cl", "inverse").lossClassWeights(inverse));
-        assertNull(cfg.apply("ce", "none").lossClassWeights(inverse));
+        assertNull(cfg.apply("patchmix-cl", "default").lossClassWeights(counts), "PMCL: unweighted (spec)");
+        assertNull(cfg.apply("patchmix", "default").lossClassWeights(counts));
+        assertArrayEquals(inverse, cfg.apply("patchmix-cl", "inverse").lossClassWeights(counts));
+        assertNull(cfg.apply("ce", "none").lossClassWeights(counts));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cfg.apply("ce", "balanced"));
         assertTrue(e.getMessage().contains("balanced"), e.getMessage());
     }
