@@ -8,10 +8,10 @@ import java.nio.file.Path;
 final class Defaults {
 
     /** The model the project ships (models/README.md is its card). */
-    static final String SHIPPED_MODEL = "models/stethostream-ast-tiny-d4.onnx";
+    static final String SHIPPED_MODEL = "models/stethostream-ast-tiny-d4-w4.onnx";
 
     /** Its training weights (DJL), for fine-tuning (`demo --retrain`, `train --init-from`). */
-    static final String SHIPPED_WEIGHTS = "models/stethostream-ast-tiny-d4.params";
+    static final String SHIPPED_WEIGHTS = "models/stethostream-ast-tiny-d4-w4.params";
 
     private Defaults() {
     }

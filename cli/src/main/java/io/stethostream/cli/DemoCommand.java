@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -41,7 +42,7 @@ import java.util.stream.Stream;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"End-to-end demo: embedded Kafka, the monitoring application with the shipped model, edge "
-                + "agents replaying real ICBHI recordings (demo/recordings) plus a synthetic poor-contact device, and a "
+                + "agents replaying real SPRSound recordings (demo/recordings) plus a synthetic poor-contact device, and a "
                 + "live view of predictions and alerts. Ends after --duration with a summary; Ctrl-C stops it cleanly."})
 public final class DemoCommand implements java.util.concurrent.Callable<Integer> {
 
@@ -49,7 +50,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
     CommandSpec spec;
 
     @Option(names = "--duration", defaultValue = "75s", paramLabel = "DURATION",
-            description = "How long the agents stream (default: ${DEFAULT-VALUE}; the first windows need 8 s of audio).")
+            description = "How long the agents stream (default: ${DEFAULT-VALUE}; the first window needs one window of audio).")
     String duration;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
@@ -60,7 +61,8 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
     Path kafkaConfig;
 
     @Option(names = "--recordings", paramLabel = "DIR",
-            description = "ICBHI-layout folder whose recordings the agents replay (default: demo/recordings).")
+            description = "Folder whose .flac/.wav recordings (in it or below it) the agents replay; an SPRSound or ICBHI "
+                    + "layout also serves --retrain (default: demo/recordings).")
     Path recordings;
 
     @Option(names = "--model", paramLabel = "FILE", description = "Model to serve (default: the shipped one).")
@@ -133,10 +135,9 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             try (DemoConsole console = new DemoConsole(client, out, hopMicros)) {
                 console.start();
                 for (Path f : files) {
-                    String name = f.getFileName().toString().replaceFirst("\\.[^.]+$", "");
-                    String device = "icbhi-" + name.substring(0, name.indexOf('_')) + "-" + name.split("_")[2] + suffix;
-                    agents.add(agent(device, Map.of("patient", name.split("_")[0], "location", name.split("_")[2]),
-                            new ClipPlayer(FileFeed.of(f, true), new Pacer(true)), client));
+                    DemoDevice d = DemoDevice.of(f);
+                    agents.add(agent(d.id() + suffix, d.attributes(), new ClipPlayer(FileFeed.of(f, true),
+                            new Pacer(true)), client));
                 }
                 agents.add(agent("synthetic-poor-contact" + suffix, Map.of(),
                         new ClipPlayer(new SyntheticFeed(SoundKind.POOR, 16_000, 1), new Pacer(true)), client));
@@ -148,7 +149,9 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                 CountDownLatch interrupted = new CountDownLatch(1);
                 Thread hook = new Thread(interrupted::countDown, "demo-interrupt");
                 Runtime.getRuntime().addShutdownHook(hook);
-                Thread retrainer = retrain ? startRetrain(recordingDir, weights, client, out) : null;
+                AtomicLong deployedAt = new AtomicLong();
+                Thread retrainer = retrain ? startRetrain(recordingDir, files.get(0), meta.featureSpec().windowSeconds(),
+                        weights, client, out, deployedAt) : null;
                 long deadline = System.nanoTime() + total.toNanos();
                 boolean stopped = false;
                 while (!stopped && System.nanoTime() < deadline) {
@@ -166,8 +169,13 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                     while (retrainer.isAlive() && System.nanoTime() < until && !stopped) {
                         stopped = interrupted.await(1, TimeUnit.SECONDS);
                     }
-                    if (!stopped && !retrainer.isAlive()) {
-                        stopped = interrupted.await(AFTER_DEPLOY.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                long deployed = deployedAt.get();
+                if (!stopped && deployed != 0) {
+                    // A release deployed just before the end: let every device show its switch before stopping.
+                    long left = deployed + AFTER_DEPLOY.toNanos() - System.nanoTime();
+                    if (left > 0) {
+                        stopped = interrupted.await(left / 1_000_000 + 1, TimeUnit.MILLISECONDS);
                     }
                 }
                 out.println(stopped ? "interrupted: stopping the agents and the application ..."
@@ -202,11 +210,13 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         return EdgeAgent.start(config, source);
     }
 
-    private Thread startRetrain(Path data, Path weights, Properties client, PrintWriter out) {
+    private Thread startRetrain(Path data, Path verifyAudio, double windowSeconds, Path weights, Properties client,
+                                PrintWriter out, AtomicLong deployedAt) {
         Thread t = new Thread(() -> {
             try {
                 Thread.sleep(15_000); // let the first windows of the shipped model appear
-                new DemoRetrain(data, weights, stateDir.resolve("retrain"), out).run(client);
+                new DemoRetrain(data, verifyAudio, windowSeconds, weights, stateDir.resolve("retrain"), out).run(client);
+                deployedAt.set(System.nanoTime());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (IOException | RuntimeException e) {
@@ -222,15 +232,16 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
     }
 
     private static List<Path> recordings(Path dir) throws IOException {
-        Path audio = Files.isDirectory(dir.resolve("audio_and_txt_files")) ? dir.resolve("audio_and_txt_files") : dir;
-        if (!Files.isDirectory(audio)) {
+        if (!Files.isDirectory(dir)) {
             throw new InvalidInputException("--recordings: no folder " + dir.toAbsolutePath());
         }
-        try (Stream<Path> s = Files.list(audio)) {
-            List<Path> files = s.filter(p -> p.toString().endsWith(".flac") || p.toString().endsWith(".wav"))
-                    .sorted().toList();
+        try (Stream<Path> s = Files.walk(dir)) {
+            List<Path> files = s.filter(Files::isRegularFile)
+                    .filter(p -> p.toString().endsWith(".flac") || p.toString().endsWith(".wav"))
+                    .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
             if (files.isEmpty()) {
-                throw new InvalidInputException("--recordings: no .flac or .wav files in " + audio.toAbsolutePath());
+                throw new InvalidInputException("--recordings: no .flac or .wav files in or below "
+                        + dir.toAbsolutePath());
             }
             return files;
         }

@@ -22,17 +22,23 @@ import java.util.Properties;
 final class DemoRetrain {
 
     private final Path data;
+    private final Path verifyAudio;
+    private final double windowSeconds;
     private final Path initialWeights;
     private final Path workDir;
     private final PrintWriter out;
 
     /**
-     * @param data           an ICBHI-layout folder to fine-tune on (the demo recordings by default)
+     * @param data           an SPRSound- or ICBHI-layout folder to fine-tune on (the demo recordings by default)
+     * @param verifyAudio    a recording whose windows the export checks DJL against ONNX Runtime on
+     * @param windowSeconds  the served model's window, which the fine-tuned one must keep to be swapped in
      * @param initialWeights the shipped model's training weights
      * @param workDir        where the run and the exported file go
      */
-    DemoRetrain(Path data, Path initialWeights, Path workDir, PrintWriter out) {
+    DemoRetrain(Path data, Path verifyAudio, double windowSeconds, Path initialWeights, Path workDir, PrintWriter out) {
         this.data = data;
+        this.verifyAudio = verifyAudio;
+        this.windowSeconds = windowSeconds;
         this.initialWeights = initialWeights;
         this.workDir = workDir;
         this.out = out;
@@ -43,15 +49,16 @@ final class DemoRetrain {
         String version = "demo-retrain-" + LocalTime.now().format(DateTimeFormatter.ofPattern("HHmmss"));
         Path run = workDir.resolve(version);
         say("fine-tuning the shipped model for 2 epochs on " + data + " (1 thread, in a separate JVM) ...");
-        step("train", "--dataset", "icbhi", "--root", data.toString(), "--preset", "tiny", "--depth", "4",
-                "--stride", "16", "--window-seconds", "8", "--epochs", "2", "--lr", "1e-4", "--method", "ce",
-                "--validation-fraction", "0", "--batch-size", "4", "--threads", "1", "--init-from",
+        String dataset = Files.isDirectory(data.resolve("audio_and_txt_files")) ? "icbhi" : "sprsound";
+        step("train", "--dataset", dataset, "--root", data.toString(), "--preset", "tiny", "--depth", "4",
+                "--stride", "16", "--window-seconds", Double.toString(windowSeconds), "--epochs", "2", "--lr", "1e-4",
+                "--method", "ce", "--validation-fraction", "0", "--batch-size", "4", "--threads", "1", "--init-from",
                 initialWeights.toString(), "--out", run.toString());
         Path file = run.resolve("model.onnx");
         say("exporting " + file + " (version " + version + ") and checking it against DJL ...");
-        step("export", "--checkpoint", run.toString(), "--weights", "last", "--name", "stethostream-ast-tiny-d4",
+        step("export", "--checkpoint", run.toString(), "--weights", "last", "--name", "stethostream-demo-retrain",
                 "--model-version", version, "--out", file.toString(), "--verify", "--verify-audio",
-                data.resolve("audio_and_txt_files").resolve("102_1b1_Ar_sc_Meditron.flac").toString());
+                verifyAudio.toString());
         ModelRelease release;
         try {
             release = new ModelPublisher(client).deploy(file);

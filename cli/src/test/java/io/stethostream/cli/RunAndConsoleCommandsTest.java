@@ -11,6 +11,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import io.stethostream.runtime.ModelMetadata;
+import io.stethostream.runtime.OnnxModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,14 +60,19 @@ class RunAndConsoleCommandsTest {
                 "--state-dir", dir.resolve("state").toString(), "--duration", "60s"));
         String bootstrap = awaitBootstrap(runOut);
 
-        // 12 s of a synthetic device in 250 ms chunks: two 8 s windows at a 2 s hop, then one more.
-        float[] audio = RespiratorySoundGenerator.generate(new SynthParameters(SoundKind.CRACKLE, 12, 16_000, 18, 5))
-                .clip().samples();
+        // A synthetic device in 250 ms chunks, one window and two hops long: three windows of the shipped model.
+        ModelMetadata shipped;
+        try (OnnxModel m = OnnxModel.open(Defaults.shippedModel(), new OnnxModel.Options(1, OnnxModel.Device.CPU))) {
+            shipped = m.metadata();
+        }
+        double seconds = shipped.featureSpec().windowSeconds() + 2 * shipped.featureSpec().hopSeconds();
+        float[] audio = RespiratorySoundGenerator.generate(new SynthParameters(SoundKind.CRACKLE, seconds, 16_000, 18,
+                5)).clip().samples();
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
                 new ByteArraySerializer())) {
-            long t0 = System.currentTimeMillis() * 1000 - 12_000_000;
+            long t0 = System.currentTimeMillis() * 1000 - Math.round(seconds * 1e6);
             for (int i = 0; i * 4000 < audio.length; i++) {
                 float[] part = Arrays.copyOfRange(audio, i * 4000, Math.min(audio.length, (i + 1) * 4000));
                 AudioChunk c = new AudioChunk("bed-1", i, t0 + i * 250_000L, 16_000, Encoding.PCM_S16LE, part, Map.of());
@@ -84,7 +91,7 @@ class RunAndConsoleCommandsTest {
         }
         assertEquals(3, lines.length, String.join("\n", lines));
         for (String line : lines) {
-            assertTrue(line.contains("bed-1") && line.contains("[2026.11.26-icbhi-pmcl-s1]"), line);
+            assertTrue(line.contains("bed-1") && line.contains("[" + shipped.modelVersion() + "]"), line);
         }
         Result json = cli("predictions", "--bootstrap-servers", bootstrap, "--json");
         assertTrue(json.out().startsWith("{\"device\":\"bed-1\""), json.out());

@@ -32,7 +32,7 @@ import java.util.Locale;
  * graph and weights) is timed at batch 1 in the same turns.
  *
  * <p>Run by {@code scripts/bench-inference}. Options: {@code --threads N} (default 2), {@code --min-seconds S} (default
- * 3), {@code --model FILE} (default models/stethostream-ast-tiny-d4.onnx: its architecture, with random weights, since
+ * 3), {@code --model FILE} (default models/stethostream-ast-tiny-d4-w4.onnx: its architecture, with random weights, since
  * speed does not depend on the values), {@code --only shipped,tiny,base}, {@code --batch B} (only this batch size),
  * {@code --cpu-time}: time by the CPU time of the calling thread instead of the clock, only with {@code --threads 1}
  * (where both engines compute in the calling thread): a comparison that other processes on the machine disturb much
@@ -51,7 +51,7 @@ public final class InferenceBenchmark {
     public static void main(String[] args) throws Exception {
         int threads = 2;
         double minSeconds = 3;
-        Path shipped = Path.of("models/stethostream-ast-tiny-d4.onnx");
+        Path shipped = Path.of("models/stethostream-ast-tiny-d4-w4.onnx");
         List<String> only = List.of("shipped", "tiny", "base");
         int batch = 0;
         for (int i = 0; i < args.length; i++) {

@@ -15,7 +15,7 @@ import java.nio.file.Path;
 final class OnnxEdits {
 
     /** The model the project ships; tests run with the module folder as working directory. */
-    static final Path SHIPPED = Path.of(System.getProperty("stethostream.model", "../models/stethostream-ast-tiny-d4.onnx"));
+    static final Path SHIPPED = Path.of(System.getProperty("stethostream.model", "src/test/fixtures/ast-tiny-d4-8s-2026.11.26.onnx"));
 
     private OnnxEdits() {
     }

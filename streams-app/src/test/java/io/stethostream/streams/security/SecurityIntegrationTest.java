@@ -86,7 +86,7 @@ class SecurityIntegrationTest {
 
     private static final String MECHANISM = "SCRAM-SHA-512";
     private static final Path ACLS = Path.of("../docker/kafka/acls.txt");
-    private static final Path MODEL = Path.of("../models/stethostream-ast-tiny-d4.onnx");
+    private static final Path MODEL = Path.of("src/test/fixtures/ast-tiny-d4-8s-2026.11.26.onnx");
     private static final List<String> USERS = List.of("admin", "agent", "monitor", "ops", "console", "viewer");
 
     @TempDir

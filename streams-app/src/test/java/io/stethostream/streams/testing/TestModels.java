@@ -18,7 +18,7 @@ public final class TestModels {
     }
 
     public static Path modelFile() {
-        Path p = Path.of(System.getProperty("stethostream.model", "../models/stethostream-ast-tiny-d4.onnx"));
+        Path p = Path.of(System.getProperty("stethostream.model", "src/test/fixtures/ast-tiny-d4-8s-2026.11.26.onnx"));
         if (!Files.isRegularFile(p)) {
             throw new IllegalStateException("shipped model not found at " + p.toAbsolutePath());
         }
