@@ -9,6 +9,7 @@ import io.stethostream.agent.source.Pacer;
 import io.stethostream.agent.source.SyntheticFeed;
 import io.stethostream.agent.spool.SpoolConfig;
 import io.stethostream.ingest.synth.SoundKind;
+import io.stethostream.training.pretrain.UnlabeledAudio;
 import io.stethostream.runtime.ModelMetadata;
 import io.stethostream.streams.app.AppConfig;
 import io.stethostream.streams.app.MonitoringService;
@@ -232,18 +233,10 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
     }
 
     private static List<Path> recordings(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            throw new InvalidInputException("--recordings: no folder " + dir.toAbsolutePath());
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            List<Path> files = s.filter(Files::isRegularFile)
-                    .filter(p -> p.toString().endsWith(".flac") || p.toString().endsWith(".wav"))
-                    .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
-            if (files.isEmpty()) {
-                throw new InvalidInputException("--recordings: no .flac or .wav files in or below "
-                        + dir.toAbsolutePath());
-            }
-            return files;
+        try {
+            return UnlabeledAudio.audioFilesIn(dir);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("--recordings: " + e.getMessage());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.stethostream.cli;
 
+import io.stethostream.ingest.dataset.IcbhiDataset;
 import io.stethostream.streams.models.ModelPublisher;
 import io.stethostream.streams.models.ModelRefusedException;
 import io.stethostream.streams.models.ModelRelease;
@@ -49,7 +50,7 @@ final class DemoRetrain {
         String version = "demo-retrain-" + LocalTime.now().format(DateTimeFormatter.ofPattern("HHmmss"));
         Path run = workDir.resolve(version);
         say("fine-tuning the shipped model for 2 epochs on " + data + " (1 thread, in a separate JVM) ...");
-        String dataset = Files.isDirectory(data.resolve("audio_and_txt_files")) ? "icbhi" : "sprsound";
+        String dataset = Files.isDirectory(data.resolve(IcbhiDataset.RECORDINGS_FOLDER)) ? "icbhi" : "sprsound";
         step("train", "--dataset", dataset, "--root", data.toString(), "--preset", "tiny", "--depth", "4",
                 "--stride", "16", "--window-seconds", Double.toString(windowSeconds), "--epochs", "2", "--lr", "1e-4",
                 "--method", "ce", "--validation-fraction", "0", "--batch-size", "4", "--threads", "1", "--init-from",

@@ -29,8 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ClassifyCommandTest {
 
-    private static final Path MODEL = Path.of(System.getProperty("stethostream.model",
-            "../models/stethostream-ast-tiny-d4-w4.onnx"));
+    private static final Path MODEL = Defaults.shippedModel();
 
     @TempDir
     Path dir;

@@ -18,8 +18,8 @@ class DatasetCommandSharedDataTest {
 
     private static DatasetSummary scan(String dataset) throws IOException {
         Path root = Path.of(System.getProperty("stethostream.shared.data"), dataset);
-        DatasetCommandTest.Run r = DatasetCommandTest.run("dataset", dataset, "--root", root.toString(), "--json");
-        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
+        CliResult r = CliResult.run("dataset", dataset, "--root", root.toString(), "--json");
+        assertEquals(ExitCodes.OK, r.code(), r.err());
         return DatasetSummary.fromJson(r.out());
     }
 

@@ -5,12 +5,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import static io.stethostream.cli.CliResult.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,17 +18,6 @@ class DatasetCommandTest {
 
     @TempDir
     Path dir;
-
-    /** Exit code and both output streams of one run. */
-    record Run(int exitCode, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Stethostream.commandLine(new PrintWriter(out), new PrintWriter(err)).execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     private Path fakeIcbhi() throws IOException {
         Path root = Files.createDirectory(dir.resolve("icbhi"));
@@ -45,8 +33,8 @@ class DatasetCommandTest {
     @Test
     void icbhiTablesShowCountsPerSplitAndClass() throws IOException {
         Path root = fakeIcbhi();
-        Run r = run("dataset", "icbhi", "--root", root.toString());
-        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
+        CliResult r = run("dataset", "icbhi", "--root", root.toString());
+        assertEquals(ExitCodes.OK, r.code(), r.err());
         assertTrue(r.out().startsWith("dataset icbhi at " + root + "\n"), r.out());
         assertTrue(r.out().contains("cycles  total  normal  crackle  wheeze  both\n"
                 + "train       2       1        1       0     0\n"
@@ -67,8 +55,8 @@ class DatasetCommandTest {
                 "{\"record_annotation\": \"CAS\", \"event_annotation\": [{\"start\": \"0\", \"end\": \"900\", "
                         + "\"type\": \"Rhonchi\"}, {\"start\": \"1000\", \"end\": \"1900\", \"type\": \"Normal\"}]}");
         Files.write(root.resolve("train_classification_wav/100_5.0_0_p1_1.wav"), new byte[]{1});
-        Run r = run("dataset", "sprsound", "--root", root.toString(), "--json");
-        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
+        CliResult r = run("dataset", "sprsound", "--root", root.toString(), "--json");
+        assertEquals(ExitCodes.OK, r.code(), r.err());
         DatasetSummary s = DatasetSummary.fromJson(r.out());
         assertEquals(1, s.group("train").orElseThrow().recordings());
         assertEquals(1, s.group("train").orElseThrow().recordLabels().get("CAS"));
@@ -79,8 +67,8 @@ class DatasetCommandTest {
     @Test
     void missingRootExitsBadInputNamingThePath() {
         Path missing = dir.resolve("no-such-database");
-        Run r = run("dataset", "icbhi", "--root", missing.toString());
-        assertEquals(ExitCodes.BAD_INPUT, r.exitCode());
+        CliResult r = run("dataset", "icbhi", "--root", missing.toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
         assertTrue(r.err().contains(missing.toAbsolutePath().toString()), r.err());
         assertTrue(r.out().isEmpty(), r.out());
     }
@@ -88,8 +76,8 @@ class DatasetCommandTest {
     @Test
     void folderWithoutTheDatasetExitsBadInput() throws IOException {
         Path empty = Files.createDirectory(dir.resolve("empty"));
-        Run r = run("dataset", "sprsound", "--root", empty.toString());
-        assertEquals(ExitCodes.BAD_INPUT, r.exitCode());
+        CliResult r = run("dataset", "sprsound", "--root", empty.toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
         assertTrue(r.err().contains("error: " + empty + ": no SPRSound label folders"), r.err());
     }
 
@@ -98,15 +86,15 @@ class DatasetCommandTest {
         Path root = fakeIcbhi();
         Path bad = root.resolve("audio_and_txt_files/104_1b1_Al_sc_Litt3200.txt");
         Files.writeString(bad, "0.1\t0.5\t0\t0\n0.5\tx\t0\t0\n");
-        Run r = run("dataset", "icbhi", "--root", root.toString());
-        assertEquals(ExitCodes.BAD_INPUT, r.exitCode());
+        CliResult r = run("dataset", "icbhi", "--root", root.toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
         assertTrue(r.err().contains("error: " + bad + ":2: end is not a number"), r.err());
     }
 
     @Test
     void rootIsRequired() {
-        Run r = run("dataset", "icbhi");
-        assertEquals(ExitCodes.USAGE, r.exitCode());
+        CliResult r = run("dataset", "icbhi");
+        assertEquals(ExitCodes.USAGE, r.code());
         assertTrue(r.err().contains("Missing required option: '--root=DIR'"), r.err());
     }
 }

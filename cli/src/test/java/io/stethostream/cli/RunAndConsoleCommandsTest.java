@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static io.stethostream.cli.CliResult.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,16 +41,6 @@ class RunAndConsoleCommandsTest {
 
     @TempDir
     Path dir;
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Stethostream.commandLine(new PrintWriter(out), new PrintWriter(err)).execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
 
     @Test
     void operatorCommandsAgainstARunningInstance() throws Exception {
@@ -84,7 +75,7 @@ class RunAndConsoleCommandsTest {
         String[] lines = new String[0];
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
         while (lines.length < 3 && System.nanoTime() < deadline) {
-            Result r = cli("predictions", "--bootstrap-servers", bootstrap, "--device", "bed-1");
+            CliResult r = run("predictions", "--bootstrap-servers", bootstrap, "--device", "bed-1");
             assertEquals(ExitCodes.OK, r.code(), r.err());
             lines = r.out().isBlank() ? new String[0] : r.out().strip().split("\n");
             Thread.sleep(500);
@@ -93,23 +84,23 @@ class RunAndConsoleCommandsTest {
         for (String line : lines) {
             assertTrue(line.contains("bed-1") && line.contains("[" + shipped.modelVersion() + "]"), line);
         }
-        Result json = cli("predictions", "--bootstrap-servers", bootstrap, "--json");
+        CliResult json = run("predictions", "--bootstrap-servers", bootstrap, "--json");
         assertTrue(json.out().startsWith("{\"device\":\"bed-1\""), json.out());
-        assertEquals(ExitCodes.OK, cli("alerts", "--bootstrap-servers", bootstrap).code());
+        assertEquals(ExitCodes.OK, run("alerts", "--bootstrap-servers", bootstrap).code());
 
         // The shipped file was published as the first release at start; deploying it again is accepted.
-        Result deploy = cli("deploy", "--bootstrap-servers", bootstrap, "--model", Defaults.shippedModel().toString(),
+        CliResult deploy = run("deploy", "--bootstrap-servers", bootstrap, "--model", Defaults.shippedModel().toString(),
                 "--wait", "10s");
         assertEquals(ExitCodes.OK, deploy.code(), deploy.out() + deploy.err());
         assertTrue(deploy.out().contains(": accepted"), deploy.out());
-        Result notAModel = cli("deploy", "--bootstrap-servers", bootstrap, "--model",
+        CliResult notAModel = run("deploy", "--bootstrap-servers", bootstrap, "--model",
                 Defaults.projectRoot().resolve("README.md").toString());
         assertEquals(ExitCodes.BAD_INPUT, notAModel.code());
         assertTrue(notAModel.err().contains("refusing to deploy"), notAModel.err());
-        Result rollback = cli("rollback", "--bootstrap-servers", bootstrap);
+        CliResult rollback = run("rollback", "--bootstrap-servers", bootstrap);
         assertEquals(ExitCodes.BAD_INPUT, rollback.code());
         assertTrue(rollback.err().contains("only one release"), rollback.err());
-        assertEquals(ExitCodes.USAGE, cli("deploy", "--bootstrap-servers", bootstrap).code());
+        assertEquals(ExitCodes.USAGE, run("deploy", "--bootstrap-servers", bootstrap).code());
 
         pool.shutdownNow(); // the run command stops on its own at --duration; interrupting ends the wait early
         pool.awaitTermination(60, TimeUnit.SECONDS);
