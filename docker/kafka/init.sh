@@ -34,6 +34,8 @@ for t in stethoscope.audio stethoscope.predictions stethoscope.alerts stethoscop
 done
 "$bin/kafka-topics.sh" --bootstrap-server "$bs" --command-config "$cfg" --create --if-not-exists \
   --topic stethoscope.models --partitions 1 --replication-factor "$replication" --config cleanup.policy=compact
+"$bin/kafka-topics.sh" --bootstrap-server "$bs" --command-config "$cfg" --create --if-not-exists \
+  --topic stethoscope.alert-acks --partitions "$partitions" --replication-factor "$replication" --config cleanup.policy=compact
 
 # ACLs: one kafka-acls.sh call per line of acls.txt (principal operation resource-type pattern-type name).
 pascal() { echo "$1" | tr 'A-Z' 'a-z' | awk -F_ '{ for (i = 1; i <= NF; i++) printf "%s", toupper(substr($i, 1, 1)) substr($i, 2) }'; }

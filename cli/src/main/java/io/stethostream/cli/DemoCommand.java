@@ -16,6 +16,7 @@ import io.stethostream.streams.app.MonitoringService;
 import io.stethostream.streams.topology.MonitoringConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -81,9 +82,12 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             description = "Embedded broker port, so that `alerts --follow` works beside it (default: ${DEFAULT-VALUE}).")
     int brokerPort;
 
-    @Option(names = "--http-port", defaultValue = "8080", description = "Metrics and device status (default: "
-            + "${DEFAULT-VALUE}; 0 any free port, -1 off).")
+    @Option(names = "--http-port", defaultValue = "8080", description = "Ward dashboard, metrics and device status "
+            + "(default: ${DEFAULT-VALUE}; 0 any free port, -1 off).")
     int httpPort;
+
+    @Mixin
+    HttpOptions http;
 
     @Option(names = "--status-every", defaultValue = "15s", paramLabel = "DURATION",
             description = "How often the per-device table is printed (default: ${DEFAULT-VALUE}).")
@@ -119,7 +123,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         List<EdgeAgent> agents = new ArrayList<>();
         long t0 = System.nanoTime();
         try (MonitoringService service = MonitoringService.start(new MonitoringService.Options(bootstrapServers,
-                kafkaConfig, stateDir, brokerPort, modelFile, 0, app, MonitoringConfig.defaults()))) {
+                kafkaConfig, stateDir, brokerPort, modelFile, 0, app, MonitoringConfig.defaults(), http.access()))) {
             if (!service.app().awaitRunning(Duration.ofSeconds(60))) {
                 throw new IOException("the monitoring application did not reach RUNNING within 60 s");
             }
@@ -129,8 +133,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                     meta.modelVersion(), meta.featureSpec().windowSeconds(), meta.featureSpec().hopSeconds(),
                     meta.labels());
             if (service.app().httpPort() > 0) {
-                out.println("metrics and device status: http://localhost:" + service.app().httpPort()
-                        + "/metrics, /devices");
+                out.println("ward dashboard: " + http.url(service.app().httpPort()) + " (also /metrics, /devices)");
             }
             Properties client = service.client();
             try (DemoConsole console = new DemoConsole(client, out, hopMicros)) {

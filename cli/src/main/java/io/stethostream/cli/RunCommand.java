@@ -6,6 +6,7 @@ import io.stethostream.streams.app.MonitoringService;
 import io.stethostream.streams.topology.MonitoringConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -52,8 +53,12 @@ public final class RunCommand implements Callable<Integer> {
     int brokerPort;
 
     @Option(names = "--http-port", defaultValue = "8080",
-            description = "Health, metrics and device status (default: ${DEFAULT-VALUE}; 0 any free port, -1 off).")
+            description = "Ward dashboard, health, metrics and device status (default: ${DEFAULT-VALUE}; 0 any free "
+                    + "port, -1 off).")
     int httpPort;
+
+    @Mixin
+    HttpOptions http;
 
     @Option(names = "--application-id", defaultValue = AppConfig.DEFAULT_APPLICATION_ID,
             description = "Kafka Streams application id; instances with the same id share the work "
@@ -86,7 +91,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         Duration limit = duration == null ? null : RollbackCommand.duration(duration);
         MonitoringService.Options options = new MonitoringService.Options(bootstrapServers, kafkaConfig, stateDir,
-                brokerPort, modelFile, threads, app(), monitoring());
+                brokerPort, modelFile, threads, app(), monitoring(), http.access());
         MonitoringService service;
         try {
             service = MonitoringService.start(options);
@@ -100,11 +105,11 @@ public final class RunCommand implements Callable<Integer> {
         }, "stethostream-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         ModelMetadata meta = service.slot().metadata();
-        out.printf(Locale.ROOT, "stethostream running: Kafka %s%s, model %s %s (release %s), http %s%n",
+        out.printf(Locale.ROOT, "stethostream running: Kafka %s%s, model %s %s (release %s), dashboard %s%n",
                 service.embeddedBroker() != null ? service.embeddedBroker() : bootstrapServers,
                 service.embeddedBroker() != null ? " (embedded, data in " + stateDir.resolve("kafka") + ")" : "",
                 meta.modelName(), meta.modelVersion(), service.slot().releaseId().substring(0, 12),
-                service.app().httpPort() > 0 ? "http://localhost:" + service.app().httpPort() + "/metrics" : "off");
+                service.app().httpPort() > 0 ? http.url(service.app().httpPort()) : "off");
         out.flush();
         boolean interrupted = false;
         try {

@@ -15,8 +15,10 @@ public final class Topics {
     public static final String AUDIO_DLQ = "stethoscope.audio.dlq";
     /** Model releases, compacted; key = release id. */
     public static final String MODELS = "stethoscope.models";
+    /** Acknowledgements of alerts from the dashboard (who, when, which alert) as JSON, compacted; key = alert id. */
+    public static final String ALERT_ACKS = "stethoscope.alert-acks";
 
-    public static final List<String> ALL = List.of(AUDIO, PREDICTIONS, ALERTS, AUDIO_DLQ, MODELS);
+    public static final List<String> ALL = List.of(AUDIO, PREDICTIONS, ALERTS, AUDIO_DLQ, MODELS, ALERT_ACKS);
 
     private Topics() {
     }

@@ -3,6 +3,7 @@ package io.stethostream.streams.app;
 import io.stethostream.protocol.KafkaClientConfig;
 import io.stethostream.runtime.ModelMetadata;
 import io.stethostream.streams.alerts.AlertState;
+import io.stethostream.streams.dashboard.Dashboard;
 import io.stethostream.streams.metrics.StreamMetrics;
 import io.stethostream.streams.models.ModelSlot;
 import io.stethostream.streams.records.DeviceStatus;
@@ -13,10 +14,12 @@ import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -29,6 +32,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -67,13 +71,22 @@ public final class MonitoringApp implements AutoCloseable {
     private final StreamMetrics metrics = new StreamMetrics();
     private KafkaStreams streams;
     private ExecutorService inference; // null unless inference.threads > 0
+    private final HttpAccess access;
     private HttpStatusServer http;
+    private Dashboard dashboard;
     private volatile boolean closed;
 
+    /** An instance whose HTTP endpoint (when on) listens on loopback only, without users. */
     public MonitoringApp(AppConfig app, MonitoringConfig config, ModelSlot slot) {
+        this(app, config, slot, HttpAccess.loopback());
+    }
+
+    /** @param access where the HTTP endpoint listens and who may use it */
+    public MonitoringApp(AppConfig app, MonitoringConfig config, ModelSlot slot, HttpAccess access) {
         this.app = app;
         this.config = config;
         this.slot = slot;
+        this.access = access;
     }
 
     /** Kafka Streams settings: the client file's, then ours (exactly-once, state dir, serdes are per node). */
@@ -116,8 +129,16 @@ public final class MonitoringApp implements AutoCloseable {
                 return t;
             });
         }
-        streams = new KafkaStreams(MonitoringTopology.build(slot, config, metrics, inference),
-                streamsProperties(app, client));
+        Properties props = streamsProperties(app, client);
+        if (app.httpPort() >= 0) {
+            // The endpoint starts first: its port goes into application.server, which tells every instance's
+            // dashboard where a device's features are (interactive queries).
+            dashboard = new Dashboard(client, app.applicationId() + "@" + ProcessHandle.current().pid());
+            http = new HttpStatusServer(app.httpPort(), access, this, metrics, dashboard);
+            props.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, access.advertisedHost() + ":" + http.port());
+        }
+        streams = new KafkaStreams(MonitoringTopology.build(slot, config, metrics, inference,
+                dashboard == null ? null : dashboard.spectrograms()), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; stopping this instance (exactly-once: uncommitted work is redone by "
                     + "the next owner)", e);
@@ -126,9 +147,6 @@ public final class MonitoringApp implements AutoCloseable {
         metrics.gauge("stethostream_consumer_lag_records", "Largest consumer lag of this instance's input partitions",
                 this::lag);
         streams.start();
-        if (app.httpPort() >= 0) {
-            http = new HttpStatusServer(app.httpPort(), this, metrics);
-        }
         LOG.info("monitoring started: application {}, model {} {}, http {}", app.applicationId(), meta.modelName(),
                 meta.modelVersion(), http == null ? "off" : http.port());
     }
@@ -217,6 +235,33 @@ public final class MonitoringApp implements AutoCloseable {
         return http == null ? -1 : http.port();
     }
 
+    /** The dashboard of this instance, or null when the HTTP endpoint is off. */
+    public Dashboard dashboard() {
+        return dashboard;
+    }
+
+    /**
+     * The other instance whose tasks handle this device, when Kafka Streams knows one; empty when it is this instance,
+     * unknown, or the stream is not running.
+     */
+    Optional<HostInfo> ownerOf(String device) {
+        KafkaStreams s = streams;
+        if (s == null || s.state() != KafkaStreams.State.RUNNING || http == null) {
+            return Optional.empty();
+        }
+        KeyQueryMetadata m = s.queryMetadataForKey(StreamTopics.DEVICE_STATUS_STORE, device,
+                StreamTopics.DEVICE_ID.serializer());
+        HostInfo h = m == null ? null : m.activeHost();
+        if (h == null || h.equals(HostInfo.unavailable()) || h.port() == http.port() && isSelf(h.host())) {
+            return Optional.empty();
+        }
+        return Optional.of(h);
+    }
+
+    private boolean isSelf(String host) {
+        return host.equals(access.advertisedHost()) || host.equals("localhost") || host.equals(access.bindAddress());
+    }
+
     /** The devices this instance's tasks own, from the stores (interactive queries; other instances' are not here). */
     public List<DeviceView> devices() {
         KafkaStreams s = streams;
@@ -266,6 +311,9 @@ public final class MonitoringApp implements AutoCloseable {
         closed = true;
         if (http != null) {
             http.close();
+        }
+        if (dashboard != null) {
+            dashboard.close();
         }
         if (streams != null) {
             streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)

@@ -40,9 +40,18 @@ public final class MonitoringService implements AutoCloseable {
      * @param modelThreads     ONNX Runtime threads (0: all cores)
      * @param app              application settings; its bootstrap servers are filled in here
      * @param monitoring       windowing, quality and alert settings
+     * @param http             where the HTTP endpoint (dashboard, metrics) listens and who may use it
      */
     public record Options(String bootstrapServers, Path kafkaConfigFile, Path stateDir, int brokerPort,
-                          Path modelFile, int modelThreads, AppConfig app, MonitoringConfig monitoring) {
+                          Path modelFile, int modelThreads, AppConfig app, MonitoringConfig monitoring,
+                          HttpAccess http) {
+
+        /** Options with the HTTP endpoint on loopback, without users. */
+        public Options(String bootstrapServers, Path kafkaConfigFile, Path stateDir, int brokerPort, Path modelFile,
+                       int modelThreads, AppConfig app, MonitoringConfig monitoring) {
+            this(bootstrapServers, kafkaConfigFile, stateDir, brokerPort, modelFile, modelThreads, app, monitoring,
+                    HttpAccess.loopback());
+        }
     }
 
     private final EmbeddedKafkaBroker broker;
@@ -97,7 +106,7 @@ public final class MonitoringService implements AutoCloseable {
                 LOG.info("no model release on the topic yet: serving and publishing {}", o.modelFile());
             }
             watcher.start(slot);
-            app = new MonitoringApp(appConfig, o.monitoring(), slot);
+            app = new MonitoringApp(appConfig, o.monitoring(), slot, o.http());
             app.start();
             return new MonitoringService(broker, watcher, slot, app, client);
         } catch (IOException | RuntimeException e) {

@@ -27,14 +27,17 @@ public final class TopicSetup {
     private TopicSetup() {
     }
 
-    /** The topics with their settings: the model releases topic is compacted, the others deleted by time. */
+    /**
+     * The topics with their settings: model releases (one partition) and alert acknowledgements are compacted, so
+     * every release and the latest word on every alert are kept; the others are deleted by time.
+     */
     public static List<NewTopic> topics(int partitions, short replication) {
         Optional<Short> rf = replication == -1 ? Optional.empty() : Optional.of(replication);
         List<NewTopic> out = new ArrayList<>();
         for (String name : Topics.ALL) {
             boolean models = name.equals(Topics.MODELS);
             NewTopic t = new NewTopic(name, Optional.of(models ? 1 : partitions), rf);
-            if (models) {
+            if (models || name.equals(Topics.ALERT_ACKS)) {
                 t.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
             }
             out.add(t);

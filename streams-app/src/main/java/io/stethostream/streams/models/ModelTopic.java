@@ -59,7 +59,7 @@ public final class ModelTopic {
         }
     }
 
-    static <T> T parse(byte[] bytes, Class<T> type) throws IOException {
+    public static <T> T parse(byte[] bytes, Class<T> type) throws IOException {
         return JSON.readValue(bytes, type);
     }
 

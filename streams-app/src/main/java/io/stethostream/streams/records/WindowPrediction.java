@@ -20,6 +20,8 @@ import java.util.Map;
  * @param probabilities     probability per label in the model's order, empty when not inferred
  * @param quality           the signal-quality verdict
  * @param model             the model that ran, or null when not inferred
+ * @param attributes        the attributes the device's agent sends with its audio (patient, location, ...), as of the
+ *                          last chunk this instance saw from it; empty when none (never null)
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record WindowPrediction(@JsonProperty("device") String device,
@@ -31,5 +33,10 @@ public record WindowPrediction(@JsonProperty("device") String device,
                                @JsonProperty("label") String label,
                                @JsonProperty("probabilities") Map<String, Double> probabilities,
                                @JsonProperty("quality") QualityReport quality,
-                               @JsonProperty("model") ModelRef model) {
+                               @JsonProperty("model") ModelRef model,
+                               @JsonProperty("attributes") Map<String, String> attributes) {
+
+    public WindowPrediction {
+        attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+    }
 }

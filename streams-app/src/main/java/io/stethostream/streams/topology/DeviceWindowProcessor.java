@@ -9,6 +9,7 @@ import io.stethostream.runtime.Predictions;
 import io.stethostream.streams.audio.ChunkReassembler.Piece;
 import io.stethostream.streams.audio.DeviceStream;
 import io.stethostream.streams.audio.DeviceStreamCodec;
+import io.stethostream.streams.dashboard.RecentSpectrograms;
 import io.stethostream.streams.metrics.StreamMetrics;
 import io.stethostream.streams.models.ModelSlot;
 import io.stethostream.streams.quality.HopQuality;
@@ -65,7 +66,7 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
 
     /** A window waiting for the model. */
     private record Pending(String device, DeviceStream stream, long startSample, long startMicros, long endMicros,
-                           QualityReport quality, float[] input, long timestamp) {
+                           QualityReport quality, float[] input, long timestamp, Map<String, String> attributes) {
     }
 
     /** Windows handed to the inference pool, with their predictions to come. */
@@ -78,6 +79,7 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
     private final FeatureSpec spec;
     private final SignalQuality quality;
     private final ExecutorService inference; // null: the model runs in the stream thread
+    private final RecentSpectrograms spectrograms; // null: nobody looks at the features
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private int inFlightWindows;
 
@@ -90,13 +92,17 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
     // about as much as the signal-quality check.
     private final Map<String, DeviceStatus> statusCache = new HashMap<>();
     private final Map<String, HopQuality> hopQuality = new HashMap<>();
+    // The agent's attributes (patient, location) from each device's latest chunk, copied onto its predictions.
+    private final Map<String, Map<String, String>> attributes = new HashMap<>();
     private List<Pending> pending = new ArrayList<>();
     private final Set<String> dirty = new LinkedHashSet<>();
     private boolean recovered;
 
-    DeviceWindowProcessor(ModelSlot slot, MonitoringConfig config, StreamMetrics metrics, ExecutorService inference) {
+    DeviceWindowProcessor(ModelSlot slot, MonitoringConfig config, StreamMetrics metrics, ExecutorService inference,
+                          RecentSpectrograms spectrograms) {
         this.slot = slot;
         this.inference = inference;
+        this.spectrograms = spectrograms;
         this.config = config;
         this.metrics = metrics;
         this.spec = config.effectiveSpec(slot.featureSpec());
@@ -131,6 +137,9 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
         emitReady();
         String device = record.key();
         AudioChunk c = record.value().chunk();
+        if (!c.attributes().isEmpty()) {
+            attributes.put(device, c.attributes());
+        }
         DeviceStream stream = load(device);
         DeviceStream.Outcome outcome;
         try {
@@ -192,8 +201,12 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
             // The same two steps as FeatureExtractor.modelInput, on the same log-mel: serving matches training.
             FeatureMatrix m = Normalization.toTargetLength(Normalization.normaliseInPlace(w.logMel(), spec), spec);
             input = m.data();
+            if (spectrograms != null) {
+                spectrograms.record(device, w.startMicros(), w.endMicros(), m);
+            }
         }
-        pending.add(new Pending(device, stream, w.startSample(), w.startMicros(), w.endMicros(), q, input, timestamp));
+        pending.add(new Pending(device, stream, w.startSample(), w.startMicros(), w.endMicros(), q, input, timestamp,
+                attributes.getOrDefault(device, Map.of())));
     }
 
     /** Loads a device from the cache or the store; a stored stream with windows not emitted computes them again. */
@@ -353,7 +366,7 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
     private static WindowPrediction prediction(Pending p, boolean inferred, String label, Map<String, Double> probs,
                                                ModelRef model) {
         return new WindowPrediction(p.device(), Times.iso(p.startMicros()), Times.iso(p.endMicros()), p.startMicros(),
-                p.endMicros(), inferred, label, probs, p.quality(), model);
+                p.endMicros(), inferred, label, probs, p.quality(), model, p.attributes());
     }
 
     /** Writes every changed device stream to its store. */

@@ -1,5 +1,6 @@
 package io.stethostream.streams.topology;
 
+import io.stethostream.streams.dashboard.RecentSpectrograms;
 import io.stethostream.streams.metrics.StreamMetrics;
 import io.stethostream.streams.models.ModelSlot;
 import org.apache.kafka.streams.Topology;
@@ -48,11 +49,19 @@ public final class MonitoringTopology {
      */
     public static Topology build(ModelSlot slot, MonitoringConfig config, StreamMetrics metrics,
                                  ExecutorService inference) {
+        return build(slot, config, metrics, inference, null);
+    }
+
+    /**
+     * @param spectrograms where each inferred window's model input is kept for the dashboard's device view, or null
+     */
+    public static Topology build(ModelSlot slot, MonitoringConfig config, StreamMetrics metrics,
+                                 ExecutorService inference, RecentSpectrograms spectrograms) {
         config.effectiveSpec(slot.featureSpec()); // fail now, not in a stream thread, on an unusable hop
         Topology t = new Topology();
         t.addSource(SOURCE, StreamTopics.RAW.deserializer(), StreamTopics.RAW.deserializer(), StreamTopics.AUDIO);
         t.addProcessor(DECODE, () -> new ChunkDecodeProcessor(metrics), SOURCE);
-        t.addProcessor(WINDOWS, () -> new DeviceWindowProcessor(slot, config, metrics, inference), DECODE);
+        t.addProcessor(WINDOWS, () -> new DeviceWindowProcessor(slot, config, metrics, inference, spectrograms), DECODE);
         t.addProcessor(ALERTS, () -> new AlertProcessor(config, metrics), WINDOWS);
         t.addSink(DLQ_SINK, StreamTopics.DLQ, StreamTopics.RAW.serializer(), StreamTopics.RAW.serializer(),
                 DECODE, WINDOWS);

@@ -29,14 +29,14 @@ class AlertTrackerTest {
         long start = 1_000_000L * 2 * window++;
         QualityReport ok = new QualityReport(QualityReport.Verdict.OK, "", -20, 0, 0.1);
         return new WindowPrediction("d", Times.iso(start), Times.iso(start + 8_000_000), start, start + 8_000_000,
-                true, label, Map.of(label, 0.9), ok, MODEL);
+                true, label, Map.of(label, 0.9), ok, MODEL, Map.of());
     }
 
     private WindowPrediction bad() {
         long start = 1_000_000L * 2 * window++;
         QualityReport q = new QualityReport(QualityReport.Verdict.SILENCE, "quiet", -90, 0, 0);
         return new WindowPrediction("d", Times.iso(start), Times.iso(start + 8_000_000), start, start + 8_000_000,
-                false, null, Map.of(), q, null);
+                false, null, Map.of(), q, null, Map.of());
     }
 
     private List<AlertEvent> feed(String... labels) {

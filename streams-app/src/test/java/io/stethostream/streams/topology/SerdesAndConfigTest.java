@@ -37,7 +37,7 @@ class SerdesAndConfigTest {
         return new WindowPrediction("bed-1", "2026-01-01T00:00:00Z", "2026-01-01T00:00:08Z", 1_767_225_600_000_000L,
                 1_767_225_608_000_000L, true, label, p,
                 new QualityReport(QualityReport.Verdict.OK, "", -23.5, 0.0, 0.08),
-                new ModelRef("stethostream-ast-tiny", "1", "abc"));
+                new ModelRef("stethostream-ast-tiny", "1", "abc"), Map.of("patient", "p-17"));
     }
 
     @Test
