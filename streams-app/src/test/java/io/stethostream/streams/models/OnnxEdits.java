@@ -12,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Variants of the shipped model for release tests: another version, another contract, NaN weights. */
-final class OnnxEdits {
+public final class OnnxEdits {
 
     /** The model the project ships; tests run with the module folder as working directory. */
     static final Path SHIPPED = Path.of(System.getProperty("stethostream.model", "src/test/fixtures/ast-tiny-d4-8s-2026.11.26.onnx"));
@@ -20,12 +20,12 @@ final class OnnxEdits {
     private OnnxEdits() {
     }
 
-    static byte[] shipped() throws IOException {
+    public static byte[] shipped() throws IOException {
         return Files.readAllBytes(SHIPPED);
     }
 
     /** The same model with one metadata value replaced. */
-    static byte[] withMetadata(byte[] model, String key, String value) throws IOException {
+    public static byte[] withMetadata(byte[] model, String key, String value) throws IOException {
         ModelProto.Builder m = ModelProto.parseFrom(model).toBuilder();
         boolean found = false;
         for (int i = 0; i < m.getMetadataPropsCount(); i++) {
