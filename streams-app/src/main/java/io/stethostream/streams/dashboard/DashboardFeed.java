@@ -141,7 +141,9 @@ public final class DashboardFeed implements AutoCloseable {
                 c.seek(tp, o.offset());
             }
         }
-        c.seekToEnd(toEnd);
+        if (!toEnd.isEmpty()) {
+            c.seekToEnd(toEnd); // an empty list would mean every assigned partition
+        }
         LOG.info("dashboard feed: following {} partitions", all.size());
         return true;
     }

@@ -83,6 +83,26 @@ class DashboardBrowserTest {
     private final List<Agent> agents = new ArrayList<>();
     private final List<WebDriver> browsers = new ArrayList<>();
     private String url;
+    private int brokerPort;
+    private int httpPort;
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** The embedded broker and the app on fixed ports, so that a restart comes back where the pages look. */
+    private MonitoringService startService() throws Exception {
+        MonitoringConfig monitoring = MonitoringConfig.defaults()
+                .withAlerts(new AlertThresholds(3, 5, 3, 2, 2, 6_000, 500));
+        AppConfig app = AppConfig.defaults(null, dir.resolve("state")).withHttpPort(httpPort).withPartitions(2)
+                .withApplicationId("dashboard-test");
+        MonitoringService s = MonitoringService.start(new MonitoringService.Options(null, null, dir.resolve("state"),
+                brokerPort, MODEL, 1, app, monitoring, HttpAccess.loopback()));
+        assertTrue(s.app().awaitRunning(Duration.ofSeconds(60)), "the app reaches RUNNING");
+        return s;
+    }
 
     /** A stethoscope: sends the next half second of its sound every half second, captured now. */
     private final class Agent extends Thread {
@@ -131,13 +151,9 @@ class DashboardBrowserTest {
         }
         Files.createDirectories(SCREENSHOTS);
         // Quick alerts so the test sees them: poor signal after 2 windows, signal lost after 6 s of silence.
-        MonitoringConfig monitoring = MonitoringConfig.defaults()
-                .withAlerts(new AlertThresholds(3, 5, 3, 2, 2, 6_000, 500));
-        AppConfig app = AppConfig.defaults(null, dir.resolve("state")).withHttpPort(0).withPartitions(2)
-                .withApplicationId("dashboard-test");
-        service = MonitoringService.start(new MonitoringService.Options(null, null, dir.resolve("state"), 0,
-                MODEL, 1, app, monitoring, HttpAccess.loopback()));
-        assertTrue(service.app().awaitRunning(Duration.ofSeconds(60)), "the app reaches RUNNING");
+        brokerPort = freePort();
+        httpPort = freePort();
+        service = startService();
         url = "http://127.0.0.1:" + service.app().httpPort() + "/";
         Properties p = service.client();
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
@@ -285,5 +301,24 @@ class DashboardBrowserTest {
 
         assertNoJavaScriptErrors(nurse);
         assertNoJavaScriptErrors(second);
+
+        // A restart of the server: the page says it is disconnected, reconnects by itself, and catches up from the
+        // topics (tiles, and the acknowledgement, which lives on its own topic).
+        agents.forEach(a -> a.running.set(false));
+        producer.close(Duration.ofSeconds(5));
+        producer = null;
+        service.close();
+        service = null;
+        await("the page saying it is disconnected", Duration.ofSeconds(20), () ->
+                nurse.findElement(By.id("conn")).getText().startsWith("disconnected since"));
+        screenshot(nurse, "disconnected.png");
+        service = startService();
+        await("the page reconnected by itself", Duration.ofSeconds(60), () ->
+                nurse.findElement(By.id("conn")).getText().startsWith("live (reconnected"));
+        await("tiles and the acknowledgement after the restart", Duration.ofSeconds(30), () ->
+                nurse.findElements(By.cssSelector(".tile")).size() == 3
+                        && !nurse.findElements(By.cssSelector(acked)).isEmpty());
+        screenshot(nurse, "after-restart.png");
+        assertNoJavaScriptErrors(nurse);
     }
 }
