@@ -110,6 +110,12 @@ for role in "${roles[@]}"; do
 done
 cp "$out/ca/ca.crt" "$out/init/ca.crt"
 
+# The ward dashboard's users (HTTP basic authentication on every page, event stream and acknowledgement of both
+# monitoring instances); the password for people is in host/dashboard.password.
+dash_pw="$(pw)"
+printf 'ward:%s\n' "$dash_pw" > "$out/clients/monitor/http-users"
+printf 'ward:%s\n' "$dash_pw" > "$out/host/dashboard.password"
+
 # The containers run as other users (apache/kafka: uid 1000; the stethostream images: uid 10001) and read these
 # through bind mounts: make the files readable, but keep the top directory and the CA key private to you.
 find "$out" -mindepth 1 -type d -exec chmod 755 {} +

@@ -171,9 +171,13 @@ public final class DashboardFeed implements AutoCloseable {
         }
     }
 
+    /** Sleeps in short steps, so that close() needs no interrupt (which would also break the consumer's close). */
     private void sleep(long ms) {
+        long until = System.currentTimeMillis() + ms;
         try {
-            Thread.sleep(ms);
+            while (!closed && System.currentTimeMillis() < until) {
+                Thread.sleep(100);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closed = true;
@@ -187,7 +191,6 @@ public final class DashboardFeed implements AutoCloseable {
         if (c != null) {
             c.wakeup();
         }
-        thread.interrupt();
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {

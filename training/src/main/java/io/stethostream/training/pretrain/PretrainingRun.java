@@ -154,7 +154,11 @@ public final class PretrainingRun {
                         }
                         gc.backward(l);
                     }
-                    optimizer.step(lr);
+                    String bad = optimizer.step(lr);
+                    if (bad != null) {
+                        throw new IllegalStateException("non-finite gradient in " + bad + " at step " + s
+                                + ": pretraining diverged; lower the learning rate");
+                    }
                 }
                 history.add(new StepLoss(s, loss));
                 double elapsed = (System.nanoTime() - t0) / 1e9;

@@ -1,6 +1,7 @@
 package io.stethostream.training.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
@@ -58,8 +59,22 @@ public final class AdamL2 {
         variance.forEach(a -> a.attach(manager));
     }
 
-    /** One step with learning rate {@code lr}; zeroes the gradients afterwards. */
-    public void step(double lr) {
+    /**
+     * One step with learning rate {@code lr}; zeroes the gradients afterwards. A batch whose gradient is not finite
+     * somewhere (an overflow in the backward pass; the loss itself was finite) changes nothing: no parameter and no
+     * moment moves, the gradients are zeroed, and the step is not counted.
+     *
+     * @return the name of the first parameter with a non-finite gradient when the step was skipped, else null
+     */
+    public String step(double lr) {
+        for (Parameter p : params) {
+            try (NDArray grad = p.getArray().getGradient(); NDArray max = grad.abs().max()) {
+                if (!Float.isFinite(max.getFloat())) {
+                    zeroGradients();
+                    return p.getName();
+                }
+            }
+        }
         steps++;
         double bc1 = 1 - Math.pow(beta1, steps);
         double bc2 = 1 - Math.pow(beta2, steps);
@@ -68,9 +83,6 @@ public final class AdamL2 {
             try (NDArray grad = w.getGradient(); NDManager scratch = w.getManager().newSubManager()) {
                 NDArray g = grad.duplicate();
                 g.attach(scratch);
-                if (!Float.isFinite(g.abs().max().getFloat())) {
-                    throw new IllegalStateException("non-finite gradient in parameter " + params.get(i).getName());
-                }
                 if (weightDecay != 0 && !decoupled) {
                     NDArray wd = w.mul((float) weightDecay);
                     wd.attach(scratch);
@@ -99,6 +111,15 @@ public final class AdamL2 {
                 update.muli((float) (lr * (1 - averaging)));
                 w.subi(update);
                 grad.subi(grad); // DJL's PyTorch engine never zeroes gradients by itself
+            }
+        }
+        return null;
+    }
+
+    private void zeroGradients() {
+        for (Parameter p : params) {
+            try (NDArray grad = p.getArray().getGradient()) {
+                grad.set(new NDIndex("..."), 0f); // in place; NaN * 0 and inf - inf would stay NaN
             }
         }
     }

@@ -40,6 +40,8 @@ import java.util.Random;
  */
 public final class TrainingRun {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrainingRun.class);
+
     /** The cycles of a run: training (after the validation hold-out), validation (may be empty) and test. */
     public record Data(List<LabelledCycle> train, List<LabelledCycle> validation, List<LabelledCycle> test) {
     }
@@ -160,6 +162,7 @@ public final class TrainingRun {
         int steps = stepsPerEpoch();
         ParameterStore ps = new ParameterStore(manager, false);
         double lossSum = 0;
+        int skipped = 0;
         long t0 = System.nanoTime();
         for (int s = 0; s < steps; s++) {
             List<LabelledCycle> batch = order.subList(s * b, (s + 1) * b);
@@ -175,7 +178,16 @@ public final class TrainingRun {
                     }
                     gc.backward(l);
                 }
-                optimizer.step(lr);
+                String bad = optimizer.step(lr);
+                if (bad != null) {
+                    skipped++;
+                    LOG.warn("epoch {} step {}: non-finite gradient in {}; step skipped ({} this epoch)", epoch, s + 1,
+                            bad, skipped);
+                    if (skipped > Math.max(3, steps / 100)) {
+                        throw new IllegalStateException("non-finite gradients in " + skipped + " steps of epoch "
+                                + epoch + " (last in " + bad + "): training diverged; lower the learning rate");
+                    }
+                }
             }
             lossSum += loss;
             double elapsed = (System.nanoTime() - t0) / 1e9;

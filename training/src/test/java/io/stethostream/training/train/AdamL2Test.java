@@ -1,6 +1,7 @@
 package io.stethostream.training.train;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -13,7 +14,9 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** The optimiser's weight decay, measured on one step with a zero gradient, where Adam's own update is zero. */
 class AdamL2Test {
@@ -75,6 +78,35 @@ class AdamL2Test {
         List<float[]> noDecay = oneStepWithZeroGradient(lr, 0.0, 0.5, false);
         for (int i = 0; i < WEIGHTS.length; i++) {
             assertEquals(WEIGHTS[i], noDecay.get(0)[i], 0.0, "no decay, no gradient: unchanged");
+        }
+    }
+
+    /** A batch that overflowed in the backward pass moves nothing, and the next good batch steps as the first. */
+    @Test
+    void aNonFiniteGradientSkipsTheWholeStepAndZeroesTheGradients() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Linear linear = Linear.builder().setUnits(2).build();
+            linear.initialize(m, DataType.FLOAT32, new Shape(1, 3));
+            Parameter w = linear.getParameters().get("weight");
+            Parameter b = linear.getParameters().get("bias");
+            w.getArray().set(WEIGHTS);
+            b.getArray().set(BIAS);
+            w.getArray().setRequiresGradient(true);
+            b.getArray().setRequiresGradient(true);
+            AdamL2 adam = new AdamL2(linear.getParameters(), m, 0.5, 0.0, true);
+            try (NDManager step = m.newSubManager();
+                 GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray x = step.create(new float[] {1f, Float.POSITIVE_INFINITY, 1f}, new Shape(1, 3));
+                var out = linear.forward(new ParameterStore(m, false), new NDList(x), true).singletonOrThrow();
+                gc.backward(out.sum()); // the weight's gradient holds infinity
+            }
+            assertEquals("weight", adam.step(0.1));
+            assertEquals(0, adam.steps(), "a skipped step is not counted");
+            assertArrayEquals(WEIGHTS, w.getArray().toFloatArray(), 0f);
+            assertArrayEquals(BIAS, b.getArray().toFloatArray(), 0f);
+            assertEquals(0f, w.getArray().getGradient().abs().sum().getFloat(), 0f, "gradients zeroed");
+            assertNull(adam.step(0.1), "a finite (zero) gradient steps");
+            assertEquals(1, adam.steps());
         }
     }
 }
