@@ -68,8 +68,11 @@ public final class AdamL2 {
      */
     public String step(double lr) {
         for (Parameter p : params) {
-            try (NDArray grad = p.getArray().getGradient(); NDArray max = grad.abs().max()) {
-                if (!Float.isFinite(max.getFloat())) {
+            NDArray w = p.getArray();
+            try (NDArray grad = w.getGradient(); NDManager scratch = w.getManager().newSubManager()) {
+                NDArray abs = grad.abs();
+                abs.attach(scratch); // else it stays in the model's manager, one array per parameter per step
+                if (!Float.isFinite(abs.max().getFloat())) {
                     zeroGradients();
                     return p.getName();
                 }
