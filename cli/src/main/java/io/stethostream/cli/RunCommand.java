@@ -60,6 +60,11 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     HttpOptions http;
 
+    @Option(names = "--standby-replicas", paramLabel = "N", defaultValue = "" + AppConfig.DEFAULT_STANDBY_REPLICAS,
+            description = "Warm copies of each device's state on other instances, so that a failed instance's devices "
+                    + "resume at once elsewhere (default: ${DEFAULT-VALUE}; no effect with one instance; docs/scale-out.md).")
+    int standbyReplicas;
+
     @Option(names = "--application-id", defaultValue = AppConfig.DEFAULT_APPLICATION_ID,
             description = "Kafka Streams application id; instances with the same id share the work "
                     + "(default: ${DEFAULT-VALUE}).")
@@ -137,7 +142,8 @@ public final class RunCommand implements Callable<Integer> {
 
     private AppConfig app() {
         try {
-            return AppConfig.defaults(bootstrapServers, stateDir).withApplicationId(applicationId).withHttpPort(httpPort);
+            return AppConfig.defaults(bootstrapServers, stateDir).withApplicationId(applicationId).withHttpPort(httpPort)
+                    .withStandbyReplicas(standbyReplicas);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(e.getMessage(), e);
         }

@@ -15,9 +15,12 @@ import java.util.Objects;
  * @param partitions        partitions of the topics this instance creates when they are missing
  * @param replication       their replication factor; -1 uses the broker default
  * @param streamThreads     Kafka Streams threads (each runs its own tasks and inference)
+ * @param standbyReplicas   warm copies of each task's state kept on other instances ({@code num.standby.replicas}):
+ *                          a failed instance's devices resume on an instance that already holds their state
  */
 public record AppConfig(String applicationId, String bootstrapServers, Path kafkaConfigFile, Path stateDir,
-                        int httpPort, boolean exactlyOnce, int partitions, short replication, int streamThreads) {
+                        int httpPort, boolean exactlyOnce, int partitions, short replication, int streamThreads,
+                        int standbyReplicas) {
 
     public static final String DEFAULT_APPLICATION_ID = "stethostream-monitor";
 
@@ -29,34 +32,51 @@ public record AppConfig(String applicationId, String bootstrapServers, Path kafk
         if (httpPort < -1 || httpPort > 65535) {
             throw new IllegalArgumentException("http port must be -1 (off), 0 (any) or 1..65535, got " + httpPort);
         }
+        if (standbyReplicas < 0) {
+            throw new IllegalArgumentException("standby replicas must be >= 0, got " + standbyReplicas);
+        }
         if (partitions < 1 || (replication != -1 && replication < 1) || streamThreads < 1) {
             throw new IllegalArgumentException("partitions, replication (or -1) and stream threads must be >= 1, got "
                     + partitions + ", " + replication + ", " + streamThreads);
         }
     }
 
-    /** Defaults: exactly-once, 4 partitions, broker-default replication, one stream thread, HTTP on 8080. */
+    /** Standby replicas unless configured: see {@link #defaults}. */
+    public static final int DEFAULT_STANDBY_REPLICAS = 1;
+
+    /**
+     * Defaults: exactly-once, 4 partitions, broker-default replication, one stream thread, HTTP on 8080, one standby
+     * replica. The standby is why a ward can lose an instance: its devices resume on an instance that has kept their
+     * state warm instead of first replaying the changelog (docs/scale-out.md); it costs the other instance the
+     * changelog's apply work and memory, and does nothing while only one instance runs.
+     */
     public static AppConfig defaults(String bootstrapServers, Path stateDir) {
-        return new AppConfig(DEFAULT_APPLICATION_ID, bootstrapServers, null, stateDir, 8080, true, 4, (short) -1, 1);
+        return new AppConfig(DEFAULT_APPLICATION_ID, bootstrapServers, null, stateDir, 8080, true, 4, (short) -1, 1,
+                DEFAULT_STANDBY_REPLICAS);
+    }
+
+    public AppConfig withStandbyReplicas(int n) {
+        return new AppConfig(applicationId, bootstrapServers, kafkaConfigFile, stateDir, httpPort, exactlyOnce,
+                partitions, replication, streamThreads, n);
     }
 
     public AppConfig withApplicationId(String id) {
         return new AppConfig(id, bootstrapServers, kafkaConfigFile, stateDir, httpPort, exactlyOnce, partitions,
-                replication, streamThreads);
+                replication, streamThreads, standbyReplicas);
     }
 
     public AppConfig withKafkaConfigFile(Path file) {
         return new AppConfig(applicationId, bootstrapServers, file, stateDir, httpPort, exactlyOnce, partitions,
-                replication, streamThreads);
+                replication, streamThreads, standbyReplicas);
     }
 
     public AppConfig withHttpPort(int port) {
         return new AppConfig(applicationId, bootstrapServers, kafkaConfigFile, stateDir, port, exactlyOnce, partitions,
-                replication, streamThreads);
+                replication, streamThreads, standbyReplicas);
     }
 
     public AppConfig withPartitions(int n) {
         return new AppConfig(applicationId, bootstrapServers, kafkaConfigFile, stateDir, httpPort, exactlyOnce, n,
-                replication, streamThreads);
+                replication, streamThreads, standbyReplicas);
     }
 }

@@ -73,7 +73,7 @@ final class HttpStatusServer implements AutoCloseable {
         server.createContext("/health", ex -> send(ex, app.healthy() ? 200 : 503, "text/plain",
                 (app.healthy() ? "ok " : "unhealthy ") + app.state() + "\n"));
         server.createContext("/ready", ex -> send(ex, app.ready() ? 200 : 503, "text/plain",
-                (app.ready() ? "ready " : "not ready ") + app.state() + "\n"));
+                (app.ready() ? "ready " : "not ready ") + app.readiness() + "\n"));
         guarded("/metrics", auth, ex -> {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             PrometheusTextFormatWriter w = PrometheusTextFormatWriter.create();

@@ -72,6 +72,7 @@ public final class MonitoringApp implements AutoCloseable {
     private KafkaStreams streams;
     private ExecutorService inference; // null unless inference.threads > 0
     private final HttpAccess access;
+    private final RestoreProgress restoring = new RestoreProgress();
     private HttpStatusServer http;
     private Dashboard dashboard;
     private volatile boolean closed;
@@ -98,6 +99,7 @@ public final class MonitoringApp implements AutoCloseable {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
                 app.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, app.streamThreads());
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, app.standbyReplicas());
         if (app.replication() > 0) {
             p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) app.replication());
         }
@@ -143,6 +145,12 @@ public final class MonitoringApp implements AutoCloseable {
             LOG.error("stream thread failed; stopping this instance (exactly-once: uncommitted work is redone by "
                     + "the next owner)", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setGlobalStateRestoreListener(restoring);
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                warnIfIdle();
+            }
         });
         metrics.gauge("stethostream_consumer_lag_records", "Largest consumer lag of this instance's input partitions",
                 this::lag);
@@ -194,6 +202,35 @@ public final class MonitoringApp implements AutoCloseable {
     /** Ready: processing (not restoring or rebalancing). */
     public boolean ready() {
         return !closed && state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** What {@code /ready} says: the state, and which stores are being restored while devices move here. */
+    public String readiness() {
+        String r = restoring.describe();
+        return state() + (r.isEmpty() ? "" : ", " + r);
+    }
+
+    /** After a rebalance: an instance with no task of the audio topic only waits (more instances than partitions). */
+    private void warnIfIdle() {
+        KafkaStreams s = streams;
+        if (s == null) {
+            return;
+        }
+        boolean active = s.metadataForLocalThreads().stream().anyMatch(t -> !t.activeTasks().isEmpty());
+        if (!active) {
+            LOG.warn("this instance was given no partition of {} ({} partitions, shared by the other instances of "
+                    + "{}): it handles no device until one leaves, and keeps standby copies if configured",
+                    StreamTopics.AUDIO, partitionsOfAudio(), app.applicationId());
+        }
+    }
+
+    private String partitionsOfAudio() {
+        try {
+            return Integer.toString(streams.metadataForAllStreamsClients().stream()
+                    .mapToInt(m -> m.topicPartitions().size()).sum());
+        } catch (RuntimeException e) {
+            return "?";
+        }
     }
 
     public StreamMetrics metrics() {

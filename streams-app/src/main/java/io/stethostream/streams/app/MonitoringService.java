@@ -84,7 +84,7 @@ public final class MonitoringService implements AutoCloseable {
             Properties client = KafkaClientConfig.load(bootstrap, o.kafkaConfigFile());
             AppConfig appConfig = new AppConfig(o.app().applicationId(), bootstrap, o.kafkaConfigFile(),
                     o.stateDir().resolve("streams"), o.app().httpPort(), o.app().exactlyOnce(), o.app().partitions(),
-                    o.app().replication(), o.app().streamThreads());
+                    o.app().replication(), o.app().streamThreads(), o.app().standbyReplicas());
             TopicSetup.createMissing(client, appConfig.partitions(), appConfig.replication());
 
             OnnxModel.Options modelOptions = new OnnxModel.Options(o.modelThreads(), OnnxModel.Device.AUTO);

@@ -352,7 +352,7 @@ public final class StreamCapacityBenchmark {
             Files.writeString(clientFile, clientProps.toString());
             String applicationId = "stethostream-bench-" + runId;
             AppConfig app = new AppConfig(applicationId, bootstrap, clientFile, work.resolve("streams"), -1, true, 4,
-                    (short) -1, 1);
+                    (short) -1, 1, 0);
             service = MonitoringService.start(new MonitoringService.Options(bootstrap, clientFile, work,
                     0, config.model(), config.threads(), app, config.monitoringConfig()));
             if (!service.app().awaitRunning(Duration.ofSeconds(120))) {

@@ -88,7 +88,7 @@ class MonitoringAppIntegrationTest {
         Files.writeString(props, "consumer.session.timeout.ms=6000\nconsumer.heartbeat.interval.ms=1000\n"
                 + "commit.interval.ms=200\n");
         return new AppConfig("it-monitor", broker.bootstrapServers(), props, dir.resolve("state"), 0, true, 2,
-                (short) 1, 1);
+                (short) 1, 1, 0);
     }
 
     private MonitoringApp startApp(ModelSlot slot) throws Exception {
