@@ -152,7 +152,9 @@ class ScaleOutIntegrationTest {
         TopicSetup.createMissing(admin, 4, (short) 1);
         clientFile = dir.resolve("client.properties");
         // A killed instance's devices move after its session times out: 6 s here instead of 45 s.
-        Files.writeString(clientFile, "session.timeout.ms=6000\nheartbeat.interval.ms=1500\n");
+        // scripts/bench-failover may add settings (transaction.timeout.ms) to see what governs the failover time.
+        Files.writeString(clientFile, "session.timeout.ms=6000\nheartbeat.interval.ms=1500\n"
+                + System.getProperty("stethostream.client-extra", "").replace(';', '\n') + "\n");
         configFile = dir.resolve("monitoring.properties");
         // Signal lost is measured in wall-clock time on the processing side; a failover pause must not look like a
         // silent stethoscope here (docs/scale-out.md says what it does in production).
@@ -351,7 +353,40 @@ class ScaleOutIntegrationTest {
             assertTrue(!moved.isEmpty(), "the killed instance was handling devices");
             verify(t0);
             watch.report(moved, killedAt[0]);
+            reportRestore();
         }
+    }
+
+    /** Changelog bytes per device (the state that moves) and what the surviving instance logged restoring it. */
+    private void reportRestore() throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", broker.bootstrapServers());
+        long bytes = 0;
+        Map<String, Long> perStore = new TreeMap<>();
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+            var dirs = admin.describeLogDirs(List.of(1)).allDescriptions().get().values();
+            for (var d : dirs) {
+                for (var r : d.values()) {
+                    r.replicaInfos().forEach((tp, info) -> {
+                        if (tp.topic().startsWith(APP) && tp.topic().endsWith("-changelog")) {
+                            perStore.merge(tp.topic().substring(APP.length() + 1), info.size(), Long::sum);
+                        }
+                    });
+                }
+            }
+        }
+        for (long b : perStore.values()) {
+            bytes += b;
+        }
+        List<String> restored = Files.readAllLines(instances.get(1).log).stream()
+                .filter(l -> l.contains("RestoreProgress") && l.contains("restored")).map(l -> l.replaceAll("^.*- ", ""))
+                .toList();
+        String line = String.format(java.util.Locale.ROOT, "restore: changelogs %d bytes in all for %d devices "
+                + "(%d per device; before compaction) %s; surviving instance: %s%n", bytes, DEVICES, bytes / DEVICES,
+                perStore, restored.isEmpty() ? "restored nothing (standby copies were warm)" : restored);
+        System.out.print(line);
+        Files.writeString(Path.of("target/failover-figures.txt"), line, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
     }
 
     /**
@@ -394,8 +429,9 @@ class ScaleOutIntegrationTest {
             }
             gaps.sort(null);
             String line = String.format(java.util.Locale.ROOT,
-                    "failover: standby replicas %d, session.timeout.ms 6000, %d moved devices; kill -> first prediction "
-                            + "of each moved device: p50 %d ms, max %d ms (%s)%n", STANDBY, moved.size(),
+                    "failover: standby replicas %d, session.timeout.ms 6000 %s, %d moved devices; kill -> first "
+                            + "prediction of each moved device: p50 %d ms, max %d ms (%s)%n", STANDBY,
+                    System.getProperty("stethostream.client-extra", ""), moved.size(),
                     gaps.isEmpty() ? -1 : gaps.get((gaps.size() - 1) / 2), gaps.isEmpty() ? -1 : gaps.get(gaps.size() - 1), gaps);
             System.out.print(line);
             Files.writeString(Path.of("target/failover-figures.txt"), line, java.nio.file.StandardOpenOption.CREATE,
