@@ -294,8 +294,8 @@ class ScaleOutIntegrationTest {
         return (int) Math.floor((AUDIO_SECONDS - 0.1 - windowSeconds) / hopSeconds) + 1;
     }
 
-    /** Exactly once, on the grid, for every device; and the alerts the windows give. */
-    private void verify(Map<String, Long> t0) throws Exception {
+    /** Exactly once, on the grid, for every device; and the alerts the windows give. Returns the predictions. */
+    private Map<String, List<WindowPrediction>> verify(Map<String, Long> t0) throws Exception {
         double window = 4.0;
         double hop = 2.0;
         int expected = expectedWindows(window, hop);
@@ -327,6 +327,7 @@ class ScaleOutIntegrationTest {
                     .filter(a -> a.kind() != AlertEvent.Kind.SIGNAL_LOST).map(ScaleOutIntegrationTest::describe).toList();
             assertEquals(want, got, e.getKey() + ": alert changes");
         }
+        return preds;
     }
 
     private static String describe(AlertEvent a) {
@@ -452,6 +453,42 @@ class ScaleOutIntegrationTest {
         await("the third instance ready", Duration.ofSeconds(90), () -> instances.get(2).ready());
         verify(t0);
         assertTrue(Files.readString(instances.get(2).log).contains("monitoring started"), "the third instance ran");
+    }
+
+    @Test
+    void aRedeployWhilePartitionsMoveEndsWithEveryInstanceOnTheNewReleaseAndNoWindowTwice() throws Exception {
+        startTwo();
+        Path v2 = dir.resolve("v2.onnx");
+        Files.write(v2, io.stethostream.streams.models.OnnxEdits.withMetadata(Files.readAllBytes(Defaults.shippedModel()),
+                io.stethostream.runtime.ModelMetadata.MODEL_VERSION, "rebalance-v2"));
+        Properties client = new Properties();
+        client.put("bootstrap.servers", broker.bootstrapServers());
+        String[] sha = new String[1];
+        Map<String, Long> t0 = stream(10, () -> {
+            launch(); // a third instance joins: partitions start to move ...
+            sha[0] = new io.stethostream.streams.models.ModelPublisher(client).deploy(v2).sha256(); // ... and a deploy
+        });
+        await("the third instance ready", Duration.ofSeconds(90), () -> instances.get(2).ready());
+        Map<String, List<WindowPrediction>> preds = verify(t0);
+        for (var e : preds.entrySet()) {
+            List<String> versions = e.getValue().stream().filter(WindowPrediction::inferred)
+                    .map(p -> p.model().version()).toList();
+            int firstNew = versions.indexOf("rebalance-v2");
+            assertTrue(firstNew > 0, e.getKey() + ": the new release served before the end: " + versions);
+            assertEquals(1, versions.subList(0, firstNew).stream().distinct().count(), e.getKey() + ": one old version");
+            assertTrue(versions.subList(firstNew, versions.size()).stream().allMatch("rebalance-v2"::equals),
+                    e.getKey() + ": never back to the old release after the new one: " + versions);
+        }
+        try (io.stethostream.streams.models.ModelTopicReader r = new io.stethostream.streams.models.ModelTopicReader(client)) {
+            r.catchUp(Duration.ofSeconds(30));
+            var statuses = r.statuses();
+            assertEquals(3, statuses.size(), "every instance reported: " + statuses.keySet());
+            statuses.values().forEach(st -> {
+                assertEquals(sha[0], st.sha256(), st.instance() + " acted on the new release");
+                assertTrue(st.accepted(), st.instance() + " accepted it: " + st.reason());
+                assertEquals(sha[0], st.serving(), st.instance() + " serves it");
+            });
+        }
     }
 
     @Test
