@@ -22,7 +22,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -238,10 +237,6 @@ final class HttpStatusServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             send(ex, 503, "text/plain", "interrupted\n");
         }
-    }
-
-    static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static void send(HttpExchange ex, int code, String type, String body) throws IOException {

@@ -44,7 +44,6 @@ public final class DashboardHub implements AutoCloseable {
     private final int maxClients;
     private final Set<BlockingQueue<String>> clients = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService ticker;
-    private final AtomicLong messages = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private final Object lock = new Object(); // a snapshot and the deltas after it are never interleaved
     private volatile boolean closed;
@@ -72,11 +71,7 @@ public final class DashboardHub implements AutoCloseable {
         return clients.size();
     }
 
-    /** Events and bytes written to pages so far (for the per-page cost figure). */
-    public long messagesSent() {
-        return messages.get();
-    }
-
+    /** Bytes of events written to pages so far (for the per-page cost figure). */
     public long bytesSent() {
         return bytes.get();
     }
@@ -183,7 +178,6 @@ public final class DashboardHub implements AutoCloseable {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         out.write(b);
         out.flush();
-        messages.incrementAndGet();
         bytes.addAndGet(b.length);
     }
 

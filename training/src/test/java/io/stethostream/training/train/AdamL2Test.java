@@ -24,17 +24,25 @@ class AdamL2Test {
     private static final float[] WEIGHTS = {0.8f, -0.4f, 0.2f, -1.6f, 1.0f, 0.5f};
     private static final float[] BIAS = {0.3f, -0.7f};
 
+    /** A 3 -> 2 linear layer holding {@link #WEIGHTS} and {@link #BIAS}, with gradients on. */
+    private static Linear layer(NDManager m) {
+        Linear linear = Linear.builder().setUnits(2).build();
+        linear.initialize(m, DataType.FLOAT32, new Shape(1, 3));
+        Parameter w = linear.getParameters().get("weight");
+        Parameter b = linear.getParameters().get("bias");
+        w.getArray().set(WEIGHTS);
+        b.getArray().set(BIAS);
+        w.getArray().setRequiresGradient(true);
+        b.getArray().setRequiresGradient(true);
+        return linear;
+    }
+
     /** The weights and bias after one step from {@link #WEIGHTS} and {@link #BIAS} with a zero gradient. */
     private static List<float[]> oneStepWithZeroGradient(double lr, double wd, double averaging, boolean decoupled) {
         try (NDManager m = NDManager.newBaseManager()) {
-            Linear linear = Linear.builder().setUnits(2).build();
-            linear.initialize(m, DataType.FLOAT32, new Shape(1, 3));
+            Linear linear = layer(m);
             Parameter w = linear.getParameters().get("weight");
             Parameter b = linear.getParameters().get("bias");
-            w.getArray().set(WEIGHTS);
-            b.getArray().set(BIAS);
-            w.getArray().setRequiresGradient(true);
-            b.getArray().setRequiresGradient(true);
             AdamL2 adam = new AdamL2(linear.getParameters(), m, wd, averaging, decoupled);
             try (NDManager step = m.newSubManager();
                  GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -85,14 +93,9 @@ class AdamL2Test {
     @Test
     void aNonFiniteGradientSkipsTheWholeStepAndZeroesTheGradients() {
         try (NDManager m = NDManager.newBaseManager()) {
-            Linear linear = Linear.builder().setUnits(2).build();
-            linear.initialize(m, DataType.FLOAT32, new Shape(1, 3));
+            Linear linear = layer(m);
             Parameter w = linear.getParameters().get("weight");
             Parameter b = linear.getParameters().get("bias");
-            w.getArray().set(WEIGHTS);
-            b.getArray().set(BIAS);
-            w.getArray().setRequiresGradient(true);
-            b.getArray().setRequiresGradient(true);
             AdamL2 adam = new AdamL2(linear.getParameters(), m, 0.5, 0.0, true);
             try (NDManager step = m.newSubManager();
                  GradientCollector gc = Engine.getInstance().newGradientCollector()) {
