@@ -84,10 +84,19 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + "records it. From 4000 up to below the model rate. Default: none.")
     Integer bandLimit;
 
+    @Option(names = "--probabilities", paramLabel = "FILE",
+            description = "Also write each cycle's class probabilities to this CSV (cycle, patient, label, one column "
+                    + "per class), for calibration and error analysis. Needs --model.")
+    Path probabilities;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         boolean onnx = source.model != null;
+        if (probabilities != null && !onnx) {
+            throw new InvalidInputException("--probabilities needs an exported model (--model FILE); export the run "
+                    + "first");
+        }
         OnnxModel onnxModel = onnx ? ModelFiles.open(source.model, threads) : null;
         try {
             TrainConfig config = onnx ? configOf(onnxModel) : TrainCommand.readConfig(source.checkpoint);
@@ -108,7 +117,11 @@ public final class EvaluateCommand implements Callable<Integer> {
             IcbhiScores scores;
             if (onnx) {
                 device = onnxModel.device();
-                scores = IcbhiScores.of(scoreOnnx(onnxModel, assembler, cycles));
+                ProbabilityTable table = probabilities == null ? null : new ProbabilityTable();
+                scores = IcbhiScores.of(scoreOnnx(onnxModel, assembler, cycles, table));
+                if (table != null) {
+                    table.write(probabilities, onnxModel.metadata().labels());
+                }
             } else {
                 device = TorchSetup.configure(threads > 0 ? threads : config.threads());
                 scores = IcbhiScores.of(scoreDjl(config, params, assembler, cycles));
@@ -198,6 +211,12 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     /** The ONNX twin of {@link Evaluator#evaluate}: same batches, argmax of the logits, classes matched by name. */
     static ConfusionMatrix scoreOnnx(OnnxModel model, BatchAssembler assembler, List<LabelledCycle> cycles) {
+        return scoreOnnx(model, assembler, cycles, null);
+    }
+
+    /** As above, also keeping each cycle's probabilities in {@code table} when it is not null. */
+    static ConfusionMatrix scoreOnnx(OnnxModel model, BatchAssembler assembler, List<LabelledCycle> cycles,
+                                     ProbabilityTable table) {
         List<String> labels = model.metadata().labels();
         if (!labels.equals(ConfusionMatrix.CLASS_LABELS)) {
             throw new InvalidInputException(model.file() + ": labels " + labels + " are not the dataset's classes "
@@ -209,6 +228,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             Predictions p = model.predict(assembler.batch(part, null), part.size());
             for (int i = 0; i < part.size(); i++) {
                 cm.add(part.get(i).label().ordinal(), p.argmax(i));
+                if (table != null) {
+                    table.add(part.get(i), p.probabilities()[i]);
+                }
             }
         }
         return cm;
