@@ -3,6 +3,7 @@ package io.stethostream.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.stethostream.ingest.AtomicFiles;
+import io.stethostream.ingest.cycles.CycleFit;
 import io.stethostream.ingest.features.FeatureSpec;
 import io.stethostream.training.data.CycleLoader;
 import io.stethostream.training.data.ValidationSplit;
@@ -144,6 +145,13 @@ public final class TrainCommand implements Callable<Integer> {
                     + "none = the paper's. Default: ${DEFAULT-VALUE}.")
     List<String> augment;
 
+    @Option(names = "--fit", defaultValue = "tile", paramLabel = "tile|crossfade",
+            description = "How cycles shorter than the window are repeated to fill it: tile = copies joined end to "
+                    + "start (the paper's; every join is a click), crossfade = copies overlapped by 25 ms with an "
+                    + "equal-power crossfade (no click). Used at evaluation too; serving never repeats audio. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String fit;
+
     @Option(names = "--validation-fraction", defaultValue = "0.2",
             description = "Share of training cycles (whole patients) held out to select the epoch honestly.")
     double validationFraction;
@@ -213,7 +221,7 @@ public final class TrainCommand implements Callable<Integer> {
                 "test", splits.test().size()));
         RunReport report;
         try (Progress progress = new Progress(err, out, dir.resolve("train.log"))) {
-            TrainingRun run = new TrainingRun(config, new BatchAssembler(featureSpec),
+            TrainingRun run = new TrainingRun(config, new BatchAssembler(featureSpec).withFit(config.cycleFit()),
                     new TrainingRun.Data(carved.train(), carved.validation(), splits.test()), dir, progress);
             if (init != null && PretrainedEncoder.isPretrainingRun(initFrom)) {
                 run.initialEncoder(init);
@@ -277,7 +285,7 @@ public final class TrainCommand implements Callable<Integer> {
             return new TrainConfig(data.choice().label(), pathOrNull(data.icbhi()), pathOrNull(data.sprsound()),
                     model, windowSeconds, method, epochs, batchSize, lr, minLr, weightDecay, averaging, tau, alpha,
                     mixAlpha, !noSpecAugment, validationFraction, seed, threads, classWeights, schedule, warmupSteps,
-                    optimizer, augmentations());
+                    optimizer, augmentations()).withFit(fit);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(e.getMessage(), e);
         }
@@ -286,14 +294,14 @@ public final class TrainCommand implements Callable<Integer> {
     /** The fine-tuning recipe's settings as one line, or null when they are all the paper's. */
     static String recipe(TrainConfig c) {
         boolean paper = c.schedule().equals("epoch-cosine") && c.optimizer().equals("adam-l2")
-                && c.augment().isEmpty() && !c.classWeights().equals("sqrt");
+                && c.augment().isEmpty() && !c.classWeights().equals("sqrt") && c.cycleFit() == CycleFit.TILE;
         if (paper) {
             return null;
         }
         return String.format(Locale.ROOT, "recipe: schedule %s%s, optimizer %s (weight decay %s), class weights %s, "
-                        + "waveform augmentation %s", c.schedule(),
+                        + "waveform augmentation %s, short cycles repeated by %s", c.schedule(),
                 c.warmupSteps() > 0 ? " with " + c.warmupSteps() + " warm-up steps" : "", c.optimizer(),
-                c.weightDecay(), c.classWeights(), c.augment().isEmpty() ? "none" : String.join(",", c.augment()));
+                c.weightDecay(), c.classWeights(), c.augment().isEmpty() ? "none" : String.join(",", c.augment()), c.fit());
     }
 
     /** --augment without "none" (alone or beside others: nothing added by it). */

@@ -88,14 +88,55 @@ public final class CyclePreparer {
 
     /** Crops to the target length, or tiles, cuts and fades out (also when exactly the target length, as the reference). */
     public float[] fitToLength(float[] cycle) {
+        return fitToLength(cycle, CycleFit.TILE);
+    }
+
+    /**
+     * Crops to the target length, or repeats the cycle as {@code fit} says, cuts and fades out. Cropping and the final
+     * fade-out are the reference's whatever the fit.
+     */
+    public float[] fitToLength(float[] cycle, CycleFit fit) {
         if (cycle.length > target) {
             return Arrays.copyOf(cycle, target);
         }
+        int overlap = fit == CycleFit.CROSSFADE && cycle.length < target
+                ? Math.min((int) Math.round(CycleFit.CROSSFADE_SECONDS * rate), cycle.length / 4) : 0;
+        float[] out = overlap == 0 ? tile(cycle) : crossfade(cycle, overlap);
+        applyFadeOut(out, fade);
+        return out;
+    }
+
+    private float[] tile(float[] cycle) {
         float[] out = new float[target];
         for (int at = 0; at < target; at += cycle.length) {
             System.arraycopy(cycle, 0, out, at, Math.min(cycle.length, target - at));
         }
-        applyFadeOut(out, fade);
+        return out;
+    }
+
+    /**
+     * Copies every {@code length - overlap} samples; where two overlap, the earlier fades out with a cosine and the
+     * later fades in with a sine (gains whose squares sum to 1, so uncorrelated audio keeps its level).
+     */
+    private float[] crossfade(float[] cycle, int overlap) {
+        float[] out = new float[target];
+        int stride = cycle.length - overlap;
+        for (int start = 0; start < target; start += stride) {
+            boolean fadeIn = start > 0;
+            boolean fadeOut = start + stride < target;
+            int n = Math.min(cycle.length, target - start);
+            for (int i = 0; i < n; i++) {
+                float g = 1.0f;
+                if (fadeIn && i < overlap) {
+                    g *= (float) Math.sin(0.5 * Math.PI * (i + 0.5) / overlap);
+                }
+                int fromEnd = cycle.length - 1 - i;
+                if (fadeOut && fromEnd < overlap) {
+                    g *= (float) Math.sin(0.5 * Math.PI * (fromEnd + 0.5) / overlap);
+                }
+                out[start + i] += cycle[i] * g;
+            }
+        }
         return out;
     }
 

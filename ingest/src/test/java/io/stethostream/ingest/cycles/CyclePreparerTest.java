@@ -109,4 +109,48 @@ class CyclePreparerTest {
         assertTrue(!preparer.holdsAudio(16000, new Cycle(2.0, 3.0, false, false)));
         assertTrue(!preparer.holdsAudio(16000, new Cycle(0.00001, 0.00002, false, false)), "no whole sample");
     }
+
+    @Test
+    void crossfadeRepeatsShortCyclesWithoutJumps() {
+        int rate = FeatureSpec.PATCH_MIX.sampleRate();
+        // 0.7 s of a 13 Hz sine: it does not end where it starts, so plain tiling jumps at every join
+        float[] cycle = new float[(int) (0.7 * rate)];
+        for (int i = 0; i < cycle.length; i++) {
+            cycle[i] = (float) Math.sin(2 * Math.PI * 13 * i / rate + 0.3);
+        }
+        float[] tiled = preparer.fitToLength(cycle, CycleFit.TILE);
+        float[] faded = preparer.fitToLength(cycle, CycleFit.CROSSFADE);
+        assertEquals(FeatureSpec.PATCH_MIX.windowSamples(), faded.length);
+        assertTrue(Arrays.equals(tiled, preparer.fitToLength(cycle)), "TILE is the reference's fit");
+        int body = faded.length - FeatureSpec.PATCH_MIX.fadeSamples(); // before the reference's final fade-out
+        assertTrue(maxStep(tiled, body) > 0.3, "tiling jumps at the joins: " + maxStep(tiled, body));
+        // a 13 Hz sine at 16 kHz moves < 0.006 per sample; the 25 ms gain ramps add less than 0.01 each
+        assertTrue(maxStep(faded, body) < 0.03, "no jump with the crossfade: " + maxStep(faded, body));
+        for (int i = 0; i < cycle.length - 400; i++) {
+            assertEquals(cycle[i], faded[i], "the first copy starts unchanged, sample " + i);
+        }
+        float peak = 0;
+        for (int i = 0; i < body; i++) {
+            peak = Math.max(peak, Math.abs(faded[i]));
+        }
+        assertTrue(peak > 0.95 && peak < 1.45, "level kept near the cycle's, got " + peak);
+    }
+
+    @Test
+    void crossfadeCropsLongCyclesAsTheReference() {
+        float[] longCycle = new float[FeatureSpec.PATCH_MIX.windowSamples() + 100];
+        Arrays.fill(longCycle, 0.25f);
+        assertTrue(Arrays.equals(preparer.fitToLength(longCycle), preparer.fitToLength(longCycle, CycleFit.CROSSFADE)));
+        assertEquals(CycleFit.CROSSFADE, CycleFit.parse("crossfade"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CycleFit.parse("loop"));
+        assertTrue(e.getMessage().contains("[tile, crossfade]") && e.getMessage().contains("'loop'"), e.getMessage());
+    }
+
+    private static double maxStep(float[] x, int upTo) {
+        double max = 0;
+        for (int i = 1; i < upTo; i++) {
+            max = Math.max(max, Math.abs(x[i] - x[i - 1]));
+        }
+        return max;
+    }
 }

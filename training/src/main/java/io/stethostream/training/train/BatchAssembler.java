@@ -1,6 +1,7 @@
 package io.stethostream.training.train;
 
 import io.stethostream.ingest.audio.Resampling;
+import io.stethostream.ingest.cycles.CycleFit;
 import io.stethostream.ingest.cycles.CyclePreparer;
 import io.stethostream.ingest.features.FeatureExtractor;
 import io.stethostream.ingest.features.FeatureMatrix;
@@ -13,13 +14,14 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Turns cycles into model input: each cycle is fitted to the window length (crop, or tile with fade-out), run through
+ * Turns cycles into model input: each cycle is fitted to the window length (crop, or repeat with fade-out), run through
  * the shared front end and normalised, optionally SpecAugmented, and laid out as one (B, 1, T, F) float array.
  * The same code serves training and evaluation, so both see exactly what serving computes.
  *
  * <p>Training may add waveform augmentations ({@link WaveformAugment}: on the cycle before the fit, and on the fitted
  * window) before the front end. An assembler {@link #withBandLimit band-limited} passes every cycle through a lower
- * sampling rate first: evaluation on audio as a 4 kHz or 8 kHz stethoscope records it.
+ * sampling rate first: evaluation on audio as a 4 kHz or 8 kHz stethoscope records it. How short cycles are
+ * repeated to the window length is the run's {@link CycleFit} ({@link #withFit}; the reference's tiling by default).
  */
 public final class BatchAssembler {
 
@@ -28,16 +30,28 @@ public final class BatchAssembler {
     private final FeatureExtractor extractor;
     private final SpecAugment specAugment = SpecAugment.reference();
     private final int bandLimitHz;
+    private final CycleFit fit;
 
     public BatchAssembler(FeatureSpec spec) {
-        this(spec, 0);
+        this(spec, 0, CycleFit.TILE);
     }
 
-    private BatchAssembler(FeatureSpec spec, int bandLimitHz) {
+    private BatchAssembler(FeatureSpec spec, int bandLimitHz, CycleFit fit) {
         this.spec = spec;
         this.preparer = new CyclePreparer(spec);
         this.extractor = new FeatureExtractor(spec);
         this.bandLimitHz = bandLimitHz;
+        this.fit = fit;
+    }
+
+    /** This assembler with short cycles repeated to the window length as {@code fit} says. */
+    public BatchAssembler withFit(CycleFit fit) {
+        return new BatchAssembler(spec, bandLimitHz, java.util.Objects.requireNonNull(fit, "fit"));
+    }
+
+    /** How short cycles are repeated to the window length. */
+    public CycleFit fit() {
+        return fit;
     }
 
     /**
@@ -51,7 +65,7 @@ public final class BatchAssembler {
             throw new IllegalArgumentException("band limit " + hz + " Hz: need a sampling rate from "
                     + Resampling.MIN_RATE + " Hz up to below the model rate " + spec.sampleRate() + " Hz");
         }
-        return new BatchAssembler(spec, hz);
+        return new BatchAssembler(spec, hz, fit);
     }
 
     /** The sampling rate every cycle passes through, or 0 for none. */
@@ -80,9 +94,9 @@ public final class BatchAssembler {
             x = WaveformAugment.bandLimit(x, spec.sampleRate(), bandLimitHz);
         }
         if (waveform.isNone()) {
-            return extractor.modelInput(preparer.fitToLength(x));
+            return extractor.modelInput(preparer.fitToLength(x, fit));
         }
-        float[] window = preparer.fitToLength(waveform.cycle(x, random));
+        float[] window = preparer.fitToLength(waveform.cycle(x, random), fit);
         return extractor.modelInput(waveform.window(window, random));
     }
 

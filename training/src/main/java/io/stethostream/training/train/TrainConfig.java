@@ -2,6 +2,7 @@ package io.stethostream.training.train;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.stethostream.ingest.cycles.CycleFit;
 import io.stethostream.training.augment.WaveformAugment;
 import io.stethostream.training.data.ClassCounts;
 import io.stethostream.training.model.AstConfig;
@@ -49,6 +50,8 @@ import java.util.List;
  * @param augment        waveform augmentations of training cycles, a subset of {@link WaveformAugment#NAMES}
  *                       ({@code band}, {@code gain}, {@code noise}, {@code shift}); empty (paper; null reads as it):
  *                       none. Never applied at evaluation
+ * @param fit            how cycles shorter than the window are repeated: {@code tile} (the reference's; the default
+ *                       when absent) or {@code crossfade} ({@link CycleFit})
  */
 public record TrainConfig(
         @JsonProperty("dataset") String dataset,
@@ -74,7 +77,8 @@ public record TrainConfig(
         @JsonProperty("schedule") String schedule,
         @JsonProperty("warmupSteps") Integer warmupSteps,
         @JsonProperty("optimizer") String optimizer,
-        @JsonProperty("augment") List<String> augment) {
+        @JsonProperty("augment") List<String> augment,
+        @JsonProperty("fit") String fit) {
 
     /** The values {@code classWeights} takes. */
     public static final List<String> CLASS_WEIGHTS = List.of("default", "inverse", "sqrt", "none");
@@ -126,6 +130,18 @@ public record TrainConfig(
         if (new HashSet<>(augment).size() != augment.size()) {
             throw new IllegalArgumentException("augmentation listed twice: " + augment);
         }
+        fit = fit == null ? CycleFit.TILE.label() : CycleFit.parse(fit).label();
+    }
+
+    /** The fine-tuning recipe's signature before {@code fit} existed: short cycles tiled as the reference does. */
+    public TrainConfig(String dataset, String icbhiRoot, String sprsoundRoot, AstConfig model, double windowSeconds,
+                       String method, int epochs, int batchSize, double learningRate, double minLearningRate,
+                       double weightDecay, double averaging, double tau, double alpha, double mixAlpha,
+                       boolean specAugment, double validationFraction, long seed, int threads, String classWeights,
+                       String schedule, Integer warmupSteps, String optimizer, List<String> augment) {
+        this(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize, learningRate,
+                minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment, validationFraction, seed,
+                threads, classWeights, schedule, warmupSteps, optimizer, augment, null);
     }
 
     /**
@@ -138,14 +154,26 @@ public record TrainConfig(
                        boolean specAugment, double validationFraction, long seed, int threads, String classWeights) {
         this(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize, learningRate,
                 minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment, validationFraction, seed,
-                threads, classWeights, null, null, null, null);
+                threads, classWeights, null, null, null, null, null);
     }
 
     /** This configuration with the fine-tuning recipe's options (null: the paper's). */
     public TrainConfig withRecipe(String schedule, Integer warmupSteps, String optimizer, List<String> augment) {
         return new TrainConfig(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize,
                 learningRate, minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment,
-                validationFraction, seed, threads, classWeights, schedule, warmupSteps, optimizer, augment);
+                validationFraction, seed, threads, classWeights, schedule, warmupSteps, optimizer, augment, fit);
+    }
+
+    /** This configuration with short cycles repeated as {@code fit} says ({@code tile} or {@code crossfade}). */
+    public TrainConfig withFit(String fit) {
+        return new TrainConfig(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize,
+                learningRate, minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment,
+                validationFraction, seed, threads, classWeights, schedule, warmupSteps, optimizer, augment, fit);
+    }
+
+    /** How the run repeats cycles shorter than the window. */
+    public CycleFit cycleFit() {
+        return CycleFit.parse(fit);
     }
 
     /** The run's waveform augmentations for audio at {@code sampleRate} (none unless {@code augment} names some). */

@@ -69,6 +69,7 @@ class TrainConfigTest {
         assertEquals(List.of(), old.augment());
         assertFalse(old.decoupledWeightDecay());
         assertTrue(old.waveformAugment(16_000).isNone());
+        assertEquals(io.stethostream.ingest.cycles.CycleFit.TILE, old.cycleFit(), "the reference's tiling");
         for (int step = 0; step < 3; step++) {
             assertEquals(old.learningRateAt(7), old.learningRateAt(7, step, 3), 0.0, "one rate per epoch");
         }
@@ -88,6 +89,11 @@ class TrainConfigTest {
         assertEquals(recipe, JSON.readValue(json, TrainConfig.class));
         assertTrue(recipe.decoupledWeightDecay());
         assertFalse(recipe.waveformAugment(16_000).isNone());
+        TrainConfig faded = recipe.withFit("crossfade");
+        assertEquals(faded, JSON.readValue(JSON.writeValueAsString(faded), TrainConfig.class));
+        assertEquals(io.stethostream.ingest.cycles.CycleFit.CROSSFADE, faded.cycleFit());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> recipe.withFit("loop"));
+        assertTrue(e.getMessage().contains("loop") && e.getMessage().contains("crossfade"), e.getMessage());
     }
 
     @Test
