@@ -449,8 +449,53 @@ class ScaleOutIntegrationTest {
     @Test
     void aThirdInstanceJoiningMidStreamTakesPartitionsWithoutALostOrRepeatedWindow() throws Exception {
         startTwo();
-        Map<String, Long> t0 = stream(12, () -> launch());
-        await("the third instance ready", Duration.ofSeconds(90), () -> instances.get(2).ready());
+        // The first instance's /devices, polled while partitions move: it must answer throughout, and while its stores
+        // cannot be queried it answers its last list marked stale, never an empty one.
+        List<com.fasterxml.jackson.databind.JsonNode> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean polling = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Instance first = instances.get(0);
+        Thread poller = new Thread(() -> {
+            while (polling.get()) {
+                try {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                            + first.port + "/devices")).timeout(Duration.ofSeconds(5)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertEquals(200, r.statusCode(), r.body());
+                    answers.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()));
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception | AssertionError e) {
+                    answers.add(com.fasterxml.jackson.databind.node.TextNode.valueOf("failed: " + e));
+                }
+            }
+        }, "devices-poller");
+        poller.start();
+        Map<String, Long> t0;
+        try {
+            t0 = stream(12, () -> launch());
+            await("the third instance ready", Duration.ofSeconds(90), () -> instances.get(2).ready());
+        } finally {
+            polling.set(false);
+            poller.join(10_000);
+        }
+        List<com.fasterxml.jackson.databind.JsonNode> seen = List.copyOf(answers);
+        assertTrue(seen.size() > 10, "polled /devices: " + seen.size());
+        long stale = 0;
+        boolean listed = false; // devices reached the first instance: from then on no answer may be empty
+        for (com.fasterxml.jackson.databind.JsonNode a : seen) {
+            assertTrue(a.isObject(), "/devices answered while partitions moved: " + a);
+            if (a.path("stale").asBoolean()) {
+                stale++;
+                assertTrue(!listed || (a.path("devices").size() > 0 && !a.path("as_of").isNull()),
+                        "a stale answer carries the last list and its time: " + a);
+            } else if (a.path("devices").size() > 0) {
+                listed = true;
+            }
+        }
+        assertTrue(listed, "the first instance listed devices");
+        System.out.printf("/devices of the first instance while the third joined: %d answers, %d stale%n",
+                seen.size(), stale);
         verify(t0);
         assertTrue(Files.readString(instances.get(2).log).contains("monitoring started"), "the third instance ran");
     }

@@ -80,12 +80,14 @@ final class HttpStatusServer implements AutoCloseable {
             send(ex, 200, w.getContentType(), out.toString(StandardCharsets.UTF_8));
         });
         guarded("/devices", auth, ex -> {
-            try {
-                send(ex, 200, "application/json", JSON.writeValueAsString(Map.of("devices", app.devices())));
-            } catch (RuntimeException e) {
-                // Stores migrate during rebalances; the caller may retry.
-                send(ex, 503, "text/plain", "device stores not queryable now: " + e.getMessage() + "\n");
-            }
+            // While partitions move, the last list read, marked stale, rather than nothing (DeviceListing).
+            DeviceListing.Snapshot d = app.deviceListing();
+            Map<String, Object> body = new java.util.LinkedHashMap<>();
+            body.put("state", d.state());
+            body.put("stale", d.stale());
+            body.put("as_of", d.asOf() == null ? null : d.asOf().toString());
+            body.put("devices", d.devices());
+            send(ex, 200, "application/json", JSON.writeValueAsString(body));
         });
         if (dashboard != null) {
             guarded("/", auth, this::page);

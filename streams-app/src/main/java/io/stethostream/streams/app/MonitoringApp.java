@@ -69,6 +69,7 @@ public final class MonitoringApp implements AutoCloseable {
     private final MonitoringConfig config;
     private final ModelSlot slot;
     private final StreamMetrics metrics = new StreamMetrics();
+    private final DeviceListing deviceListing = new DeviceListing(java.time.Clock.systemUTC());
     private KafkaStreams streams;
     private ExecutorService inference; // null unless inference.threads > 0
     private final HttpAccess access;
@@ -300,11 +301,24 @@ public final class MonitoringApp implements AutoCloseable {
     }
 
     /** The devices this instance's tasks own, from the stores (interactive queries; other instances' are not here). */
-    public List<DeviceView> devices() {
+    /**
+     * The devices this instance's tasks handle, with their status and active alerts; while partitions move (the stores
+     * cannot be queried) the last list read, marked stale ({@link DeviceListing}).
+     */
+    DeviceListing.Snapshot deviceListing() {
         KafkaStreams s = streams;
-        if (s == null || s.state() != KafkaStreams.State.RUNNING) {
-            return List.of();
-        }
+        KafkaStreams.State state = s == null ? null : s.state();
+        return deviceListing.current(state == null ? "NOT_STARTED" : state.name(), state == KafkaStreams.State.RUNNING,
+                () -> queryDevices(s));
+    }
+
+    /** The devices this instance's tasks handle now (empty while the stores cannot be queried). */
+    public List<DeviceView> devices() {
+        DeviceListing.Snapshot d = deviceListing();
+        return d.stale() ? List.of() : d.devices();
+    }
+
+    private static List<DeviceView> queryDevices(KafkaStreams s) {
         ReadOnlyKeyValueStore<String, DeviceStatus> statuses = s.store(StoreQueryParameters
                 .fromNameAndType(StreamTopics.DEVICE_STATUS_STORE, QueryableStoreTypes.<String, DeviceStatus>keyValueStore()));
         ReadOnlyKeyValueStore<String, AlertState> alerts = s.store(StoreQueryParameters
