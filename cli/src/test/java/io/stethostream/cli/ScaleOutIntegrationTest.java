@@ -60,6 +60,15 @@ import static org.junit.jupiter.api.Assertions.fail;
 class ScaleOutIntegrationTest {
 
     private static final int DEVICES = 8;
+    private static final int SIGNAL_LOST_SECONDS = 10;
+    /** A device that goes silent {@link #QUIET_LEAD_SECONDS} of audio before the mid-stream event (kill tests only). */
+    private static final String QUIET = "quiet-0";
+    private static final double QUIET_LEAD_SECONDS = 2;
+
+    /** Wall clock when the last stream() sent its last chunk. */
+    private long streamEndMs;
+    /** The alerts verify() read, per device. */
+    private Map<String, List<AlertEvent>> alertsRead;
     private static final double AUDIO_SECONDS = 40;
     private static final double CHUNK_SECONDS = 0.5;
     /** Audio is sent at twice real time: the test takes 20 s of streaming per scenario. */
@@ -156,9 +165,12 @@ class ScaleOutIntegrationTest {
         Files.writeString(clientFile, "session.timeout.ms=6000\nheartbeat.interval.ms=1500\n"
                 + System.getProperty("stethostream.client-extra", "").replace(';', '\n') + "\n");
         configFile = dir.resolve("monitoring.properties");
-        // Signal lost is measured in wall-clock time on the processing side; a failover pause must not look like a
-        // silent stethoscope here (docs/scale-out.md says what it does in production).
-        Files.writeString(configFile, "alerts.signal-lost-seconds=120\n");
+        // Signal lost after 10 s of wall-clock silence (the default): shorter than a kill's failover pause (11-15 s
+        // here), so a pause of monitoring taken for a silent stethoscope would show as a false alert. Checked every
+        // 100 ms, so a check falls while a moved task still works through its backlog, as one would with a ward's
+        // devices behind a 45 s session timeout.
+        Files.writeString(configFile, "alerts.signal-lost-seconds=" + SIGNAL_LOST_SECONDS
+                + "\nalerts.signal-check-ms=100\n");
     }
 
     @AfterEach
@@ -207,6 +219,14 @@ class ScaleOutIntegrationTest {
      * (on this thread) once {@code atSecond} seconds of audio are out.
      */
     private Map<String, Long> stream(double atSecond, ThrowingRunnable midway) throws Exception {
+        return stream(atSecond, false, midway);
+    }
+
+    /**
+     * As above; with {@code quiet}, device {@link #QUIET} also streams, up to {@link #QUIET_LEAD_SECONDS} of audio
+     * before {@code atSecond}, then falls silent (it is not in the returned map).
+     */
+    private Map<String, Long> stream(double atSecond, boolean quiet, ThrowingRunnable midway) throws Exception {
         List<AudioClip> clips = recordings();
         Map<String, Long> t0 = new TreeMap<>();
         Properties p = new Properties();
@@ -218,7 +238,11 @@ class ScaleOutIntegrationTest {
             long wallStart = System.nanoTime();
             boolean called = false;
             for (int c = 0; c < chunks; c++) {
-                for (int d = 0; d < DEVICES; d++) {
+                for (int d = 0; d < DEVICES + 1; d++) {
+                    boolean isQuiet = d == DEVICES;
+                    if (isQuiet && (!quiet || (c + 1) * CHUNK_SECONDS > atSecond - QUIET_LEAD_SECONDS)) {
+                        continue;
+                    }
                     AudioClip clip = clips.get(d % clips.size());
                     int rate = clip.sampleRate();
                     int n = (int) Math.round(CHUNK_SECONDS * rate);
@@ -226,9 +250,11 @@ class ScaleOutIntegrationTest {
                     for (int i = 0; i < n; i++) {
                         part[i] = clip.samples()[(int) (((long) c * n + i) % clip.samples().length)];
                     }
-                    String device = "bed-" + d;
+                    String device = isQuiet ? QUIET : "bed-" + d;
                     long capture = start + Math.round(c * CHUNK_SECONDS * 1e6);
-                    t0.putIfAbsent(device, capture);
+                    if (!isQuiet) {
+                        t0.putIfAbsent(device, capture);
+                    }
                     AudioChunk chunk = new AudioChunk(device, c, capture, rate, Encoding.PCM_S16LE, part,
                             Map.of("location", "bed " + d));
                     producer.send(new ProducerRecord<>(Topics.AUDIO, device, AudioChunkCodec.encode(chunk)));
@@ -245,6 +271,7 @@ class ScaleOutIntegrationTest {
                 }
             }
         }
+        streamEndMs = System.currentTimeMillis();
         return t0;
     }
 
@@ -301,6 +328,7 @@ class ScaleOutIntegrationTest {
         int expected = expectedWindows(window, hop);
         Map<String, List<WindowPrediction>> preds = read(Topics.PREDICTIONS, WindowPrediction.class,
                 DEVICES * expected, Duration.ofSeconds(120));
+        preds.remove(QUIET); // it went silent early: its windows are not on the others' grid
         assertEquals(t0.keySet(), preds.keySet(), "every device has predictions");
         for (var e : preds.entrySet()) {
             List<Long> starts = e.getValue().stream().map(WindowPrediction::windowStartMicros).toList();
@@ -326,7 +354,14 @@ class ScaleOutIntegrationTest {
             List<String> got = alerts.getOrDefault(e.getKey(), List.of()).stream()
                     .filter(a -> a.kind() != AlertEvent.Kind.SIGNAL_LOST).map(ScaleOutIntegrationTest::describe).toList();
             assertEquals(want, got, e.getKey() + ": alert changes");
+            // Streaming devices lose no signal while partitions move (their silence after the stream ends is real).
+            List<String> falseLost = alerts.getOrDefault(e.getKey(), List.of()).stream()
+                    .filter(a -> a.kind() == AlertEvent.Kind.SIGNAL_LOST
+                            && java.time.Instant.parse(a.at()).toEpochMilli() < streamEndMs)
+                    .map(ScaleOutIntegrationTest::describe).toList();
+            assertEquals(List.of(), falseLost, e.getKey() + ": signal lost while it streamed");
         }
+        alertsRead = alerts;
         return preds;
     }
 
@@ -346,13 +381,35 @@ class ScaleOutIntegrationTest {
         List<String> moved = new ArrayList<>();
         long[] killedAt = new long[1];
         try (PredictionWatch watch = new PredictionWatch()) {
-            Map<String, Long> t0 = stream(12, () -> {
-                moved.addAll(instances.get(0).devices());
+            Map<String, Long> t0 = stream(12, true, () -> {
+                // Kill the instance that handles the device which has just fallen silent: its signal-lost alert is
+                // due while that instance is dead, so only the instance it moves to can raise it.
+                Instance owner = null;
+                for (Instance i : instances) {
+                    if (i.devices().contains(QUIET)) {
+                        owner = i;
+                    }
+                }
+                assertTrue(owner != null, QUIET + " is listed by an instance");
+                moved.addAll(owner.devices());
                 killedAt[0] = System.currentTimeMillis();
-                instances.get(0).kill9();
+                owner.kill9();
             });
-            assertTrue(!moved.isEmpty(), "the killed instance was handling devices");
+            assertTrue(moved.size() > 1, "the killed instance was handling devices: " + moved);
             verify(t0);
+            // Its alert is due one signal-lost period after its new owner took over, possibly after the others' end.
+            Map<String, List<AlertEvent>> alerts = alertsRead;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!alerts.containsKey(QUIET) && System.nanoTime() < deadline) {
+                alerts = read(Topics.ALERTS, AlertEvent.class, 0, Duration.ofSeconds(5));
+            }
+            Thread.sleep(2 * SIGNAL_LOST_SECONDS * 1000L); // and no second one
+            alerts = read(Topics.ALERTS, AlertEvent.class, 0, Duration.ofSeconds(5));
+            List<String> quietAlerts = alerts.getOrDefault(QUIET, List.of()).stream()
+                    .map(a -> a.kind().json() + " " + a.state().json()).toList();
+            assertEquals(List.of("signal_lost raised"), quietAlerts,
+                    QUIET + ", silent before the move, gets its signal-lost alert once, from the instance it moved to");
+            moved.remove(QUIET);
             watch.report(moved, killedAt[0]);
             reportRestore();
         }
@@ -482,20 +539,26 @@ class ScaleOutIntegrationTest {
         List<com.fasterxml.jackson.databind.JsonNode> seen = List.copyOf(answers);
         assertTrue(seen.size() > 10, "polled /devices: " + seen.size());
         long stale = 0;
-        boolean listed = false; // devices reached the first instance: from then on no answer may be empty
+        long staleWithDevices = 0;
+        boolean listed = false;
+        com.fasterxml.jackson.databind.JsonNode lastFresh = null;
         for (com.fasterxml.jackson.databind.JsonNode a : seen) {
             assertTrue(a.isObject(), "/devices answered while partitions moved: " + a);
             if (a.path("stale").asBoolean()) {
                 stale++;
-                assertTrue(!listed || (a.path("devices").size() > 0 && !a.path("as_of").isNull()),
-                        "a stale answer carries the last list and its time: " + a);
-            } else if (a.path("devices").size() > 0) {
-                listed = true;
+                if (lastFresh != null) {
+                    assertEquals(lastFresh.path("devices"), a.path("devices"), "a stale answer is the last list: " + a);
+                    assertEquals(lastFresh.path("as_of"), a.path("as_of"), "with the time it was read: " + a);
+                    staleWithDevices += a.path("devices").size() > 0 ? 1 : 0;
+                }
+            } else {
+                lastFresh = a;
+                listed |= a.path("devices").size() > 0;
             }
         }
         assertTrue(listed, "the first instance listed devices");
-        System.out.printf("/devices of the first instance while the third joined: %d answers, %d stale%n",
-                seen.size(), stale);
+        System.out.printf("/devices of the first instance while the third joined: %d answers, %d stale (%d of them "
+                + "with devices)%n", seen.size(), stale, staleWithDevices);
         verify(t0);
         assertTrue(Files.readString(instances.get(2).log).contains("monitoring started"), "the third instance ran");
     }

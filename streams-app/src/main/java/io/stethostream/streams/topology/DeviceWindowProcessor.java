@@ -97,6 +97,8 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
     private List<Pending> pending = new ArrayList<>();
     private final Set<String> dirty = new LinkedHashSet<>();
     private boolean recovered;
+    // When this task started on this instance: no device is judged silent for a signal-lost period after it (below).
+    private long startedWallMs;
 
     DeviceWindowProcessor(ModelSlot slot, MonitoringConfig config, StreamMetrics metrics, ExecutorService inference,
                           RecentSpectrograms spectrograms) {
@@ -120,6 +122,7 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
         dropInFlight();
         dirty.clear();
         recovered = false;
+        startedWallMs = context.currentSystemTimeMs();
         long flushEvery = config.batchMaxWaitMs() > 0 ? config.batchMaxWaitMs() : 1000;
         context.schedule(Duration.ofMillis(flushEvery), PunctuationType.WALL_CLOCK_TIME, t -> onBatchTimer());
         context.schedule(Duration.ofMillis(config.alerts().signalCheckMillis()), PunctuationType.WALL_CLOCK_TIME,
@@ -422,8 +425,13 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
             while (it.hasNext()) {
                 KeyValue<String, DeviceStatus> kv = it.next();
                 DeviceStatus s = kv.value;
+                // Silence counts from the later of the last audio processed and this task's start. A task that
+                // moved here (failover, scale-out, restart) first works through the audio that arrived while nobody
+                // processed it; a pause of monitoring is not a stethoscope losing signal, and a device that really
+                // went silent before the move is still found, one signal-lost period after the move.
+                long silentSince = Math.max(s.lastAudioWallMs(), startedWallMs);
                 if (!s.signalLost() && s.lastAudioWallMs() > 0
-                        && now - s.lastAudioWallMs() >= config.alerts().signalLostMillis()) {
+                        && now - silentSince >= config.alerts().signalLostMillis()) {
                     lost.add(kv);
                 }
             }
