@@ -76,6 +76,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--depth", description = "Transformer blocks (preset: 12).")
     Integer depth;
 
+    @Option(names = "--pool", defaultValue = "prefix", paramLabel = "prefix|mean",
+            description = "What the classification head reads: prefix = the mean of the two prefix tokens (the "
+                    + "spec's), mean = the mean of the patch tokens. The ONNX model's inputs and outputs are the same "
+                    + "either way. Default: ${DEFAULT-VALUE}.")
+    String pool;
+
     @Option(names = "--stride", defaultValue = "10", description = "Patch stride: 10 (paper) or 16 (cheaper). "
             + "Default: ${DEFAULT-VALUE}.")
     int stride;
@@ -282,6 +288,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (depth != null) {
                 model = model.withDepth(depth);
             }
+            model = model.withPool(pool);
             return new TrainConfig(data.choice().label(), pathOrNull(data.icbhi()), pathOrNull(data.sprsound()),
                     model, windowSeconds, method, epochs, batchSize, lr, minLr, weightDecay, averaging, tau, alpha,
                     mixAlpha, !noSpecAugment, validationFraction, seed, threads, classWeights, schedule, warmupSteps,

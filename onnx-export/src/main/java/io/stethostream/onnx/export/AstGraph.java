@@ -19,8 +19,8 @@ import static io.stethostream.onnx.export.GraphBuilder.attrs;
  * plain MatMul; opset 17 has no Gelu, so GELU is written as 0.5 x (1 + erf(x / sqrt 2)) (ONNX Runtime fuses it).
  *
  * <p>Two differences from the operation-for-operation form, neither of which changes the outputs beyond rounding:
- * the last block computes only the two prefix tokens, since the outputs read nothing else (their queries still
- * attend to the keys and values of every token); and with {@link AstOnnxExporter.Operators#FUSED} the attention of
+ * the last block computes only the two prefix tokens when the head reads them (the default pooling), since the outputs
+ * read nothing else (their queries still attend to the keys and values of every token); and with {@link AstOnnxExporter.Operators#FUSED} the attention of
  * the other blocks (qkv projection, scaled dot product, softmax, weighted sum) is one {@code com.microsoft.Attention}
  * node of ONNX Runtime's contributed operators instead of fourteen standard ones.
  */
@@ -82,19 +82,30 @@ final class AstGraph {
         String tokens = g.node("Concat", "tokens", new String[] {prefix, e}, attr("axis", 1L));
         tokens = g.node("Add", "tokens_pos", new String[] {tokens, weight("pos_embed")});
 
+        boolean mean = c.meanPool();
         for (int i = 0; i < c.depth(); i++) {
-            tokens = block(tokens, "block" + i + "_", i == c.depth() - 1);
+            tokens = block(tokens, "block" + i + "_", !mean && i == c.depth() - 1);
         }
-        tokens = layerNorm(tokens, "norm", 1e-6f); // (B, 2, D): the prefix tokens
+        tokens = layerNorm(tokens, "norm", 1e-6f); // (B, 2, D): the prefix tokens; (B, N + 2, D) when mean-pooled
 
-        // Pooled feature: mean of the two prefix tokens.
-        String t0 = g.node("Gather", "tok0", new String[] {tokens, g.scalarLong("index_0", 0)}, attr("axis", 1L));
-        String t1 = g.node("Gather", "tok1", new String[] {tokens, g.scalarLong("index_1", 1)}, attr("axis", 1L));
-        String pooled = g.node("Add", "tok_sum", new String[] {t0, t1});
-        if (withEmbedding) {
-            pooled = g.nodeTo("Mul", ModelMetadata.EMBEDDING, new String[] {pooled, half});
+        String pooled;
+        if (mean) {
+            // Pooled feature: mean of the patch tokens (every token but the two prefix ones).
+            String patches = g.node("Slice", "patch_tokens", new String[] {tokens,
+                    g.longs("slice_patches_start", new long[] {2}, 1),
+                    g.longs("slice_patches_end", new long[] {Long.MAX_VALUE}, 1),
+                    g.longs("slice_patches_axis", new long[] {1}, 1)});
+            pooled = withEmbedding
+                    ? g.nodeTo("ReduceMean", ModelMetadata.EMBEDDING, new String[] {patches}, attrs("axes", 1),
+                            attr("keepdims", 0L))
+                    : g.node("ReduceMean", "pooled", new String[] {patches}, attrs("axes", 1), attr("keepdims", 0L));
         } else {
-            pooled = g.node("Mul", "pooled", new String[] {pooled, half});
+            // Pooled feature: mean of the two prefix tokens.
+            String t0 = g.node("Gather", "tok0", new String[] {tokens, g.scalarLong("index_0", 0)}, attr("axis", 1L));
+            String t1 = g.node("Gather", "tok1", new String[] {tokens, g.scalarLong("index_1", 1)}, attr("axis", 1L));
+            String sum = g.node("Add", "tok_sum", new String[] {t0, t1});
+            pooled = withEmbedding ? g.nodeTo("Mul", ModelMetadata.EMBEDDING, new String[] {sum, half})
+                    : g.node("Mul", "pooled", new String[] {sum, half});
         }
 
         String h = layerNorm(pooled, "head_norm", 1e-5f);
@@ -107,7 +118,8 @@ final class AstGraph {
         if (withEmbedding) {
             g.output(ModelMetadata.EMBEDDING, "batch", d);
         }
-        return new Built(g.build(), g.weightsSha256(), ops == AstOnnxExporter.Operators.FUSED && c.depth() > 1);
+        return new Built(g.build(), g.weightsSha256(),
+                ops == AstOnnxExporter.Operators.FUSED && (c.depth() > 1 || mean));
     }
 
     /**

@@ -40,18 +40,20 @@ class AstOnnxParityTest {
         }
     }
 
-    @ParameterizedTest(name = "{4}: D={0} depth={1} heads={2} stride={3}")
-    @CsvSource({"32, 2, 2, 16, STANDARD", "64, 1, 4, 10, STANDARD", "32, 2, 2, 16, FUSED", "48, 3, 3, 10, FUSED",
-            "64, 1, 4, 10, FUSED"})
-    void logitsAndEmbeddingMatchDjl(int dim, int depth, int heads, int stride, AstOnnxExporter.Operators operators)
-            throws Exception {
-        AstConfig cfg = TestModels.config(dim, depth, heads, stride);
+    @ParameterizedTest(name = "{4}: D={0} depth={1} heads={2} stride={3} pool={5}")
+    @CsvSource({"32, 2, 2, 16, STANDARD, prefix", "64, 1, 4, 10, STANDARD, prefix", "32, 2, 2, 16, FUSED, prefix",
+            "48, 3, 3, 10, FUSED, prefix", "64, 1, 4, 10, FUSED, prefix", "32, 2, 2, 16, STANDARD, mean",
+            "48, 3, 3, 10, FUSED, mean", "64, 1, 4, 10, FUSED, mean"})
+    void logitsAndEmbeddingMatchDjl(int dim, int depth, int heads, int stride, AstOnnxExporter.Operators operators,
+                                    String pool) throws Exception {
+        AstConfig cfg = TestModels.config(dim, depth, heads, stride).withPool(pool);
         Path file = tmp.resolve("model.onnx");
         try (NDManager manager = NDManager.newBaseManager()) {
             AstModel model = TestModels.randomModel(manager, cfg, 7);
             AstOnnxExporter.export(model, TestModels.SPEC, TestModels.description(), true, operators, file);
-            keepForChecker(file, operators.name().toLowerCase(java.util.Locale.ROOT) + "-D" + dim + "-s" + stride);
-            assertOperators(file, operators, depth);
+            keepForChecker(file, operators.name().toLowerCase(java.util.Locale.ROOT) + "-D" + dim + "-s" + stride
+                    + "-" + pool);
+            assertOperators(file, operators, depth, cfg.meanPool());
             try (OnnxModel onnx = OnnxModel.open(file, new OnnxModel.Options(2, OnnxModel.Device.CPU))) {
                 for (int b : new int[] {1, 8}) {
                     float[] x = TestModels.randomInput(b, cfg, 100 + b);
@@ -63,7 +65,8 @@ class AstOnnxParityTest {
                     }
                     assertTrue(spread > 0.1, "logits too small to compare: " + spread);
                     ParityCheck.Result r = ParityCheck.compare(model, onnx, x, b);
-                    System.out.printf("parity %s D=%d depth=%d stride=%d %s%n", operators, dim, depth, stride, r);
+                    System.out.printf("parity %s D=%d depth=%d stride=%d pool=%s %s%n", operators, dim, depth, stride,
+                            pool, r);
                     assertTrue(r.maxAbsDiff() <= ParityCheck.TOLERANCE, r.toString());
                     assertEquals(b, r.argmaxAgreeing(), r.toString());
                     assertTrue(r.passed());
@@ -94,10 +97,12 @@ class AstOnnxParityTest {
     }
 
     /**
-     * STANDARD uses the default operator set alone; FUSED declares com.microsoft and writes every block but the last
-     * (which computes only the prefix tokens, in standard operators) as one Attention node.
+     * STANDARD uses the default operator set alone; FUSED declares com.microsoft and writes every block as one
+     * Attention node, but the last when the head reads the prefix tokens (it computes only those, in standard
+     * operators).
      */
-    private static void assertOperators(Path file, AstOnnxExporter.Operators operators, int depth) throws Exception {
+    private static void assertOperators(Path file, AstOnnxExporter.Operators operators, int depth, boolean meanPool)
+            throws Exception {
         ModelProto m = ModelProto.parseFrom(java.nio.file.Files.readAllBytes(file));
         List<String> domains = m.getOpsetImportList().stream().map(OperatorSetIdProto::getDomain).toList();
         long fused = m.getGraph().getNodeList().stream()
@@ -105,12 +110,13 @@ class AstOnnxParityTest {
         long custom = m.getGraph().getNodeList().stream().filter(n -> !n.getDomain().isEmpty()).count();
         assertEquals("", domains.get(0));
         assertEquals(AstOnnxExporter.OPSET, m.getOpsetImport(0).getVersion());
-        if (operators == AstOnnxExporter.Operators.STANDARD || depth == 1) {
+        int fusedBlocks = operators == AstOnnxExporter.Operators.STANDARD ? 0 : meanPool ? depth : depth - 1;
+        if (fusedBlocks == 0) {
             assertEquals(List.of(""), domains);
             assertEquals(0, custom);
         } else {
             assertEquals(List.of("", "com.microsoft"), domains);
-            assertEquals(depth - 1, fused);
+            assertEquals(fusedBlocks, fused);
             assertEquals(fused, custom);
         }
     }

@@ -16,6 +16,9 @@ import java.util.Locale;
  * @param melBins   input mel bins (128)
  * @param frames    input frames (798 for 8 s)
  * @param classes   output classes (4)
+ * @param pool      what the head reads: {@value #POOL_PREFIX} (the spec's: the mean of the two prefix tokens; the
+ *                  default, and what a configuration written before the option existed reads as) or
+ *                  {@value #POOL_MEAN} (the mean of the patch tokens)
  */
 public record AstConfig(
         @JsonProperty("preset") String preset,
@@ -25,9 +28,12 @@ public record AstConfig(
         @JsonProperty("stride") int stride,
         @JsonProperty("melBins") int melBins,
         @JsonProperty("frames") int frames,
-        @JsonProperty("classes") int classes) {
+        @JsonProperty("classes") int classes,
+        @JsonProperty("pool") String pool) {
 
     public static final int PATCH = 16;
+    public static final String POOL_PREFIX = "prefix";
+    public static final String POOL_MEAN = "mean";
 
     public AstConfig {
         if (dim < 1 || depth < 1 || heads < 1 || dim % heads != 0) {
@@ -40,6 +46,27 @@ public record AstConfig(
         if (melBins < PATCH || frames < PATCH || classes < 2) {
             throw new IllegalArgumentException("input must be at least 16 x 16 and classes >= 2");
         }
+        pool = pool == null ? POOL_PREFIX : pool;
+        if (!pool.equals(POOL_PREFIX) && !pool.equals(POOL_MEAN)) {
+            throw new IllegalArgumentException("pool must be " + POOL_PREFIX + " or " + POOL_MEAN + ", got '" + pool
+                    + "'");
+        }
+    }
+
+    /** A configuration pooled as the spec does (the prefix tokens). */
+    public AstConfig(String preset, int dim, int depth, int heads, int stride, int melBins, int frames, int classes) {
+        this(preset, dim, depth, heads, stride, melBins, frames, classes, POOL_PREFIX);
+    }
+
+    /** This configuration with the head reading {@code newPool} ({@value #POOL_PREFIX} or {@value #POOL_MEAN}). */
+    public AstConfig withPool(String newPool) {
+        return new AstConfig(preset, dim, depth, heads, stride, melBins, frames, classes, newPool);
+    }
+
+    /** True when the head reads the mean of the patch tokens. */
+    @JsonIgnore
+    public boolean meanPool() {
+        return pool.equals(POOL_MEAN);
     }
 
     /** A named preset: tiny (D=192, 3 heads), small (D=384, 6 heads), base (D=768, 12 heads; the paper's), depth 12. */
@@ -53,7 +80,7 @@ public record AstConfig(
     }
 
     public AstConfig withDepth(int newDepth) {
-        return new AstConfig(preset, dim, newDepth, heads, stride, melBins, frames, classes);
+        return new AstConfig(preset, dim, newDepth, heads, stride, melBins, frames, classes, pool);
     }
 
     /** Patch rows along the mel axis: (128 - 16) / stride + 1 = 12 at stride 10. */

@@ -76,9 +76,15 @@ public final class AstModel extends AbstractBlock {
         return new Shape(batch, 1, config.frames(), config.melBins());
     }
 
-    /** Pooled feature (B, D): mean of the two prefix tokens after the final LayerNorm; {@code mix} may be null. */
+    /**
+     * Pooled feature (B, D) after the final LayerNorm: the mean of the two prefix tokens, or with
+     * {@link AstConfig#meanPool()} the mean of the patch tokens; {@code mix} may be null.
+     */
     public NDArray features(ParameterStore ps, NDArray input, MixPlan mix, boolean training) {
         NDArray tokens = encode(ps, tokens(ps, input, mix, training), training);
+        if (config.meanPool()) {
+            return tokens.get(":, 2:").mean(new int[] {1});
+        }
         return tokens.get(":, 0").add(tokens.get(":, 1")).mul(0.5f);
     }
 

@@ -87,4 +87,33 @@ class AstModelTest {
             assertFalse(Arrays.equals(plain, some));
         }
     }
+
+    @Test
+    void meanPoolingReadsThePatchTokensAndKeepsTheParameters() throws Exception {
+        AstConfig prefix = new AstConfig("custom", 32, 2, 2, 16, 128, 64, 4);
+        AstConfig mean = prefix.withPool(AstConfig.POOL_MEAN);
+        assertEquals(AstConfig.POOL_PREFIX, prefix.pool());
+        assertThrows(IllegalArgumentException.class, () -> prefix.withPool("max"));
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertEquals(mean, json.readValue(json.writeValueAsString(mean), AstConfig.class));
+        String old = json.writeValueAsString(prefix).replace(",\"pool\":\"prefix\"", "");
+        assertFalse(old.contains("pool"), old);
+        assertEquals(prefix, json.readValue(old, AstConfig.class), "a configuration without pool reads as prefix");
+        try (NDManager m = NDManager.newBaseManager()) {
+            AstModel model = new AstModel(mean);
+            model.initialize(m, DataType.FLOAT32, model.inputShape(2));
+            AstModel spec = new AstModel(prefix);
+            spec.initialize(m, DataType.FLOAT32, spec.inputShape(2));
+            assertEquals(spec.getParameters().keys(), model.getParameters().keys(), "same parameters either way");
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = m.randomNormal(model.inputShape(2));
+            int tokens = mean.patches() + 2;
+            NDArray all = model.encodeSelected(ps, x, m.eye(tokens).expandDims(0).repeat(0, 2), false);
+            NDArray expected = all.get(":, 2:").mean(new int[] {1});
+            NDArray pooled = model.features(ps, x, null, false);
+            assertArrayEquals(expected.toFloatArray(), pooled.toFloatArray(), 1e-5f);
+            NDArray prefixMean = all.get(":, 0").add(all.get(":, 1")).mul(0.5f);
+            assertFalse(Arrays.equals(prefixMean.toFloatArray(), pooled.toFloatArray()), "not the prefix tokens");
+        }
+    }
 }
