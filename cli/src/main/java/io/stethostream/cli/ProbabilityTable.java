@@ -2,12 +2,11 @@ package io.stethostream.cli;
 
 import io.stethostream.training.data.LabelledCycle;
 
+import io.stethostream.ingest.AtomicFiles;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,21 +25,12 @@ final class ProbabilityTable {
         rows.add(row.toString());
     }
 
-    /** Writes the table through a temporary file, so a failure leaves no half-written CSV behind. */
+    /** Writes the table atomically ({@link AtomicFiles}): a failure leaves no half-written CSV behind. */
     void write(Path file, List<String> labels) {
-        List<String> lines = new ArrayList<>(rows.size() + 1);
-        lines.add("cycle,patient,label," + String.join(",", labels));
-        lines.addAll(rows);
-        Path dir = file.toAbsolutePath().getParent();
+        StringBuilder text = new StringBuilder("cycle,patient,label," + String.join(",", labels) + "\n");
+        rows.forEach(r -> text.append(r).append('\n'));
         try {
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".part");
-            try {
-                Files.write(tmp, lines, StandardCharsets.UTF_8);
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.writeString(file, text.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write --probabilities " + file + ": " + e.getMessage(), e);
         }

@@ -312,12 +312,6 @@ public final class MonitoringApp implements AutoCloseable {
                 () -> queryDevices(s));
     }
 
-    /** The devices this instance's tasks handle now (empty while the stores cannot be queried). */
-    public List<DeviceView> devices() {
-        DeviceListing.Snapshot d = deviceListing();
-        return d.stale() ? List.of() : d.devices();
-    }
-
     private static List<DeviceView> queryDevices(KafkaStreams s) {
         ReadOnlyKeyValueStore<String, DeviceStatus> statuses = s.store(StoreQueryParameters
                 .fromNameAndType(StreamTopics.DEVICE_STATUS_STORE, QueryableStoreTypes.<String, DeviceStatus>keyValueStore()));
