@@ -73,6 +73,11 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--stride", defaultValue = "16", description = "Patch stride. Default: ${DEFAULT-VALUE}.")
     int stride;
 
+    @Option(names = "--stem", defaultValue = "0", paramLabel = "CHANNELS", description = "Convolutional stem before "
+            + "the patch embedding: a 3x3 convolution with this many channels and ReLU (0 = none). train "
+            + "--init-from needs the same. Default: ${DEFAULT-VALUE}.")
+    int stem;
+
     @Option(names = "--window-seconds", defaultValue = "8", description = "Crop length. Default: ${DEFAULT-VALUE}.")
     double windowSeconds;
 
@@ -149,9 +154,9 @@ public final class PretrainCommand implements Callable<Integer> {
                 loaded.recordings().size(), loaded.seconds(featureSpec.sampleRate()) / 3600,
                 loaded.skipped().size());
         AstConfig m = config.model();
-        out.printf(Locale.ROOT, "encoder: %s D=%d depth=%d heads=%d stride=%d, %d patches, %.0f%% masked; "
+        out.printf(Locale.ROOT, "encoder: %s D=%d depth=%d heads=%d stride=%d%s, %d patches, %.0f%% masked; "
                         + "decoder width %d depth %d; %d steps of %d crops%n", m.preset(), m.dim(), m.depth(),
-                m.heads(), m.stride(), m.patches(), 100 * config.maskRatio(), config.decoderWidth(),
+                m.heads(), m.stride(), m.stem() > 0 ? " stem=" + m.stem() : "", m.patches(), 100 * config.maskRatio(), config.decoderWidth(),
                 config.decoderDepth(), config.steps(), config.batchSize());
         out.flush();
         boolean created = !Files.exists(dir);
@@ -245,6 +250,7 @@ public final class PretrainCommand implements Callable<Integer> {
             if (depth != null) {
                 model = model.withDepth(depth);
             }
+            model = model.withStem(stem);
             int warmup = warmupSteps != null ? warmupSteps : steps / 20;
             return new PretrainConfig(model, windowSeconds, maskRatio, decoderWidth, decoderDepth, decoderHeads,
                     steps, batchSize, lr, minLr, warmup, weightDecay, varianceFloor, seed, threads, checkpointEvery,

@@ -82,6 +82,13 @@ public final class TrainCommand implements Callable<Integer> {
                     + "either way. Default: ${DEFAULT-VALUE}.")
     String pool;
 
+    @Option(names = "--stem", defaultValue = "0", paramLabel = "CHANNELS",
+            description = "Convolutional stem before the patch embedding: a 3x3 convolution with this many channels "
+                    + "and ReLU, so that the patches see rectified local differences (clicks such as crackles "
+                    + "wherever they fall in a patch); 0 = none (the spec's). The ONNX model's inputs and outputs are "
+                    + "the same either way. Default: ${DEFAULT-VALUE}.")
+    int stem;
+
     @Option(names = "--stride", defaultValue = "10", description = "Patch stride: 10 (paper) or 16 (cheaper). "
             + "Default: ${DEFAULT-VALUE}.")
     int stride;
@@ -200,9 +207,10 @@ public final class TrainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "data: %s, %d train / %d validation (patient-disjoint) / %d test cycles%s%n",
                 config.dataset(), carved.train().size(), carved.validation().size(), splits.test().size(),
                 splits.skipped().isEmpty() ? "" : ", skipped " + splits.skippedCycles());
-        out.printf(Locale.ROOT, "model: %s D=%d depth=%d heads=%d stride=%d, %d patches; method %s, %d epochs%n",
+        out.printf(Locale.ROOT, "model: %s D=%d depth=%d heads=%d stride=%d%s, %d patches; method %s, %d epochs%n",
                 config.model().preset(), config.model().dim(), config.model().depth(), config.model().heads(),
-                config.model().stride(), config.model().patches(), config.method(), config.epochs());
+                config.model().stride(), config.model().stem() > 0 ? " stem=" + config.model().stem() : "",
+                config.model().patches(), config.method(), config.epochs());
         String recipe = recipe(config);
         if (recipe != null) {
             out.println(recipe);
@@ -288,7 +296,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (depth != null) {
                 model = model.withDepth(depth);
             }
-            model = model.withPool(pool);
+            model = model.withPool(pool).withStem(stem);
             return new TrainConfig(data.choice().label(), pathOrNull(data.icbhi()), pathOrNull(data.sprsound()),
                     model, windowSeconds, method, epochs, batchSize, lr, minLr, weightDecay, averaging, tau, alpha,
                     mixAlpha, !noSpecAugment, validationFraction, seed, threads, classWeights, schedule, warmupSteps,

@@ -67,7 +67,11 @@ public final class AstWeights {
     public static Map<String, long[]> expectedShapes(AstConfig c) {
         long d = c.dim();
         Map<String, long[]> m = new LinkedHashMap<>();
-        m.put("patch_embed_weight", new long[] {d, 1, AstConfig.PATCH, AstConfig.PATCH});
+        if (c.stem() > 0) {
+            m.put("stem_weight", new long[] {c.stem(), 1, 3, 3});
+            m.put("stem_bias", new long[] {c.stem()});
+        }
+        m.put("patch_embed_weight", new long[] {d, c.patchInputChannels(), AstConfig.PATCH, AstConfig.PATCH});
         m.put("patch_embed_bias", new long[] {d});
         m.put("cls_token", new long[] {1, 1, d});
         m.put("dist_token", new long[] {1, 1, d});

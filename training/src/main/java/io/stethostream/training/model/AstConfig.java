@@ -19,6 +19,11 @@ import java.util.Locale;
  * @param pool      what the head reads: {@value #POOL_PREFIX} (the spec's: the mean of the two prefix tokens; the
  *                  default, and what a configuration written before the option existed reads as) or
  *                  {@value #POOL_MEAN} (the mean of the patch tokens)
+ * @param stem      channels of a convolutional stem before the patch embedding (a 3x3 convolution, stride 1, then
+ *                  ReLU), or 0 for none (the spec's, and what a configuration written before the option existed
+ *                  reads as). The linear 16 x 16 patch embedding cannot tell a click at one frame of a patch from the
+ *                  same click at the next; rectified local differences summed over the patch can, which is what
+ *                  crackles need.
  */
 public record AstConfig(
         @JsonProperty("preset") String preset,
@@ -29,11 +34,14 @@ public record AstConfig(
         @JsonProperty("melBins") int melBins,
         @JsonProperty("frames") int frames,
         @JsonProperty("classes") int classes,
-        @JsonProperty("pool") String pool) {
+        @JsonProperty("pool") String pool,
+        @JsonProperty("stem") int stem) {
 
     public static final int PATCH = 16;
     public static final String POOL_PREFIX = "prefix";
     public static final String POOL_MEAN = "mean";
+    /** Most stem channels: the patch embedding's cost grows with them (16 already adds about a fifth at tiny). */
+    public static final int MAX_STEM = 64;
 
     public AstConfig {
         if (dim < 1 || depth < 1 || heads < 1 || dim % heads != 0) {
@@ -51,16 +59,30 @@ public record AstConfig(
             throw new IllegalArgumentException("pool must be " + POOL_PREFIX + " or " + POOL_MEAN + ", got '" + pool
                     + "'");
         }
+        if (stem < 0 || stem > MAX_STEM) {
+            throw new IllegalArgumentException("stem channels must be 0 (none) to " + MAX_STEM + ", got " + stem);
+        }
     }
 
     /** A configuration pooled as the spec does (the prefix tokens). */
     public AstConfig(String preset, int dim, int depth, int heads, int stride, int melBins, int frames, int classes) {
-        this(preset, dim, depth, heads, stride, melBins, frames, classes, POOL_PREFIX);
+        this(preset, dim, depth, heads, stride, melBins, frames, classes, POOL_PREFIX, 0);
     }
 
     /** This configuration with the head reading {@code newPool} ({@value #POOL_PREFIX} or {@value #POOL_MEAN}). */
     public AstConfig withPool(String newPool) {
-        return new AstConfig(preset, dim, depth, heads, stride, melBins, frames, classes, newPool);
+        return new AstConfig(preset, dim, depth, heads, stride, melBins, frames, classes, newPool, stem);
+    }
+
+    /** This configuration with a convolutional stem of {@code channels} channels (0: none). */
+    public AstConfig withStem(int channels) {
+        return new AstConfig(preset, dim, depth, heads, stride, melBins, frames, classes, pool, channels);
+    }
+
+    /** Channels the patch embedding reads: the stem's, or the one log-mel channel. */
+    @JsonIgnore
+    public int patchInputChannels() {
+        return stem == 0 ? 1 : stem;
     }
 
     /** True when the head reads the mean of the patch tokens. */
@@ -80,7 +102,7 @@ public record AstConfig(
     }
 
     public AstConfig withDepth(int newDepth) {
-        return new AstConfig(preset, dim, newDepth, heads, stride, melBins, frames, classes, pool);
+        return new AstConfig(preset, dim, newDepth, heads, stride, melBins, frames, classes, pool, stem);
     }
 
     /** Patch rows along the mel axis: (128 - 16) / stride + 1 = 12 at stride 10. */

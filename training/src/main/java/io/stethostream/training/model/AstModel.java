@@ -14,6 +14,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.training.initializer.TruncatedNormalInitializer;
 import ai.djl.util.PairList;
 
@@ -23,7 +24,8 @@ import java.util.List;
 /**
  * The Audio Spectrogram Transformer of the spec (section 3) with the Patch-Mix hook (section 4) and the contrastive
  * projector (section 5). Input: normalised log-mel (B, 1, T, 128) as the front end produces it (time x mel); it is
- * transposed to (B, 1, 128, T) inside, as AST does. The plain forward returns [logits, pooled feature].
+ * transposed to (B, 1, 128, T) inside, as AST does, and optionally passed through a convolutional stem
+ * ({@link AstConfig#stem()}) before the patch embedding. The plain forward returns [logits, pooled feature].
  *
  * <p>Results of operations whose first operand is a parameter would belong to the model's NDManager and pile up every
  * step; here every such result is attached to the input's manager, which the trainer closes after each step.
@@ -42,6 +44,7 @@ public final class AstModel extends AbstractBlock {
     private final Linear projIn;
     private final BatchNorm projNorm;
     private final Linear projOut;
+    private final Conv2d stem; // null without a convolutional stem
 
     public AstModel(AstConfig config) {
         this.config = config;
@@ -65,6 +68,15 @@ public final class AstModel extends AbstractBlock {
         projNorm = addChildBlock("proj_bn", BatchNorm.builder().optAxis(1).build());
         projOut = addChildBlock("proj_out", Linear.builder().setUnits(d).build());
         setInitializer(tn, Parameter.Type.WEIGHT); // trunc-normal(0.02) as ViT/AST; biases 0, norms 1/0
+        if (config.stem() > 0) {
+            // Added last so that the child numbering, and so every file written without a stem, stays as it was.
+            stem = addChildBlock("stem", Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
+                    .setFilters(config.stem()).build());
+            // He initialisation (fan-in 9): trunc-normal(0.02) would leave the ReLU's output near zero
+            stem.setInitializer(new NormalInitializer((float) Math.sqrt(2.0 / 9)), Parameter.Type.WEIGHT);
+        } else {
+            stem = null;
+        }
     }
 
     public AstConfig config() {
@@ -106,6 +118,9 @@ public final class AstModel extends AbstractBlock {
         NDManager m = input.getManager();
         long b = input.getShape().get(0);
         NDArray x = input.transpose(0, 1, 3, 2); // (B, 1, 128, T)
+        if (stem != null) {
+            x = Activation.relu(stem.forward(ps, new NDList(x), training).singletonOrThrow()); // (B, C, 128, T)
+        }
         NDArray e = patchEmbed.forward(ps, new NDList(x), training).singletonOrThrow(); // (B, D, F', T')
         e = e.reshape(b, config.dim(), config.patches()).transpose(0, 2, 1); // (B, N, D), frequency-major
         if (mix != null) {
@@ -186,7 +201,11 @@ public final class AstModel extends AbstractBlock {
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         long b = inputShapes[0].get(0);
         int d = config.dim();
-        patchEmbed.initialize(manager, dataType, new Shape(b, 1, config.melBins(), config.frames()));
+        if (stem != null) {
+            stem.initialize(manager, dataType, new Shape(b, 1, config.melBins(), config.frames()));
+        }
+        patchEmbed.initialize(manager, dataType,
+                new Shape(b, config.patchInputChannels(), config.melBins(), config.frames()));
         Shape tokens = new Shape(b, config.patches() + 2, d);
         for (TransformerBlock block : blocks) {
             block.initialize(manager, dataType, tokens);

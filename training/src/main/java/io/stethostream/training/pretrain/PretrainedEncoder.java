@@ -41,6 +41,7 @@ public final class PretrainedEncoder {
         compare(diff, "depth", e.depth(), model.depth());
         compare(diff, "heads", e.heads(), model.heads());
         compare(diff, "patch stride", e.stride(), model.stride());
+        compare(diff, "convolutional stem channels", e.stem(), model.stem());
         compare(diff, "mel bins", e.melBins(), model.melBins());
         compare(diff, "frames (window length)", e.frames(), model.frames());
         FeatureSpec es = info.featureSpec();

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AstModelTest {
 
@@ -114,6 +115,49 @@ class AstModelTest {
             assertArrayEquals(expected.toFloatArray(), pooled.toFloatArray(), 1e-5f);
             NDArray prefixMean = all.get(":, 0").add(all.get(":, 1")).mul(0.5f);
             assertFalse(Arrays.equals(prefixMean.toFloatArray(), pooled.toFloatArray()), "not the prefix tokens");
+        }
+    }
+
+    @Test
+    void convolutionalStemFeedsThePatchEmbeddingAndLeavesTheOtherParametersAsTheyWere() throws Exception {
+        AstConfig plain = new AstConfig("custom", 32, 1, 2, 16, 128, 64, 4);
+        AstConfig stem = plain.withStem(4);
+        assertEquals(0, plain.stem());
+        assertThrows(IllegalArgumentException.class, () -> plain.withStem(-1));
+        assertThrows(IllegalArgumentException.class, () -> plain.withStem(AstConfig.MAX_STEM + 1));
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertEquals(stem, json.readValue(json.writeValueAsString(stem), AstConfig.class));
+        String old = json.writeValueAsString(plain).replace(",\"stem\":0", "");
+        assertFalse(old.contains("stem"), old);
+        assertEquals(plain, json.readValue(old, AstConfig.class), "a configuration without stem reads as none");
+        try (NDManager m = NDManager.newBaseManager()) {
+            AstModel a = new AstModel(plain);
+            a.initialize(m, DataType.FLOAT32, a.inputShape(2));
+            AstModel b = new AstModel(stem);
+            b.initialize(m, DataType.FLOAT32, b.inputShape(2));
+            java.util.List<String> plainNames = a.getParameters().keys();
+            java.util.List<String> stemNames = b.getParameters().keys();
+            assertEquals(plainNames, stemNames.subList(0, plainNames.size()),
+                    "the stem comes last, so files written without one keep their names");
+            assertEquals(2, stemNames.size() - plainNames.size());
+            assertTrue(stemNames.get(stemNames.size() - 2).endsWith("stem_weight"), stemNames.toString());
+            assertArrayEquals(new long[] {4, 1, 3, 3},
+                    b.getParameters().get(stemNames.get(stemNames.size() - 2)).getArray().getShape().getShape());
+            String patchEmbed = stemNames.stream().filter(n -> n.endsWith("patch_embed_weight")).findFirst().orElseThrow();
+            assertArrayEquals(new long[] {32, 4, 16, 16},
+                    b.getParameters().get(patchEmbed).getArray().getShape().getShape(), patchEmbed);
+            assertTrue(AstModel.isEncoderParameter(stemNames.get(stemNames.size() - 1)), "the stem is encoder");
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = m.randomNormal(b.inputShape(2));
+            NDArray pooled = b.features(ps, x, null, false);
+            assertEquals(new Shape(2, 32), pooled.getShape());
+            // the patch embedding reads the stem's output only: with the stem zeroed every input looks the same
+            b.getParameters().get(stemNames.get(stemNames.size() - 2)).getArray().muli(0);
+            b.getParameters().get(stemNames.get(stemNames.size() - 1)).getArray().muli(0);
+            NDArray blind1 = b.features(ps, x, null, false);
+            NDArray blind2 = b.features(ps, m.randomNormal(b.inputShape(2)), null, false);
+            assertArrayEquals(blind1.toFloatArray(), blind2.toFloatArray(), 1e-5f,
+                    "the patch embedding reads only the stem's output");
         }
     }
 }

@@ -191,6 +191,9 @@ class PretrainingRunTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> PretrainedEncoder.checkFits(info, MODEL.withDepth(2), SPEC));
         assertTrue(e.getMessage().contains("depth is 1 in the encoder, 2 here"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> PretrainedEncoder.checkFits(info, MODEL.withStem(8), SPEC));
+        assertTrue(e.getMessage().contains("convolutional stem channels is 0 in the encoder, 8 here"), e.getMessage());
         FeatureSpec longer = FeatureSpec.PATCH_MIX.withWindowSeconds(4.0);
         AstConfig longerModel = new AstConfig("custom", 32, 1, 2, 16, 128, longer.targetFrames(), 4);
         e = assertThrows(IllegalArgumentException.class, () -> PretrainedEncoder.checkFits(info, longerModel, longer));
