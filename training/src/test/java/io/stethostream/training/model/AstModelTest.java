@@ -95,16 +95,10 @@ class AstModelTest {
         AstConfig mean = prefix.withPool(AstConfig.POOL_MEAN);
         assertEquals(AstConfig.POOL_PREFIX, prefix.pool());
         assertThrows(IllegalArgumentException.class, () -> prefix.withPool("max"));
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        assertEquals(mean, json.readValue(json.writeValueAsString(mean), AstConfig.class));
-        String old = json.writeValueAsString(prefix).replace(",\"pool\":\"prefix\"", "");
-        assertFalse(old.contains("pool"), old);
-        assertEquals(prefix, json.readValue(old, AstConfig.class), "a configuration without pool reads as prefix");
+        assertJsonReadsBack(mean, prefix, "pool", "\"prefix\"");
         try (NDManager m = NDManager.newBaseManager()) {
-            AstModel model = new AstModel(mean);
-            model.initialize(m, DataType.FLOAT32, model.inputShape(2));
-            AstModel spec = new AstModel(prefix);
-            spec.initialize(m, DataType.FLOAT32, spec.inputShape(2));
+            AstModel model = initialised(m, mean);
+            AstModel spec = initialised(m, prefix);
             assertEquals(spec.getParameters().keys(), model.getParameters().keys(), "same parameters either way");
             ParameterStore ps = new ParameterStore(m, false);
             NDArray x = m.randomNormal(model.inputShape(2));
@@ -125,16 +119,10 @@ class AstModelTest {
         assertEquals(0, plain.stem());
         assertThrows(IllegalArgumentException.class, () -> plain.withStem(-1));
         assertThrows(IllegalArgumentException.class, () -> plain.withStem(AstConfig.MAX_STEM + 1));
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        assertEquals(stem, json.readValue(json.writeValueAsString(stem), AstConfig.class));
-        String old = json.writeValueAsString(plain).replace(",\"stem\":0", "");
-        assertFalse(old.contains("stem"), old);
-        assertEquals(plain, json.readValue(old, AstConfig.class), "a configuration without stem reads as none");
+        assertJsonReadsBack(stem, plain, "stem", "0");
         try (NDManager m = NDManager.newBaseManager()) {
-            AstModel a = new AstModel(plain);
-            a.initialize(m, DataType.FLOAT32, a.inputShape(2));
-            AstModel b = new AstModel(stem);
-            b.initialize(m, DataType.FLOAT32, b.inputShape(2));
+            AstModel a = initialised(m, plain);
+            AstModel b = initialised(m, stem);
             java.util.List<String> plainNames = a.getParameters().keys();
             java.util.List<String> stemNames = b.getParameters().keys();
             assertEquals(plainNames, stemNames.subList(0, plainNames.size()),
@@ -159,5 +147,24 @@ class AstModelTest {
             assertArrayEquals(blind1.toFloatArray(), blind2.toFloatArray(), 1e-5f,
                     "the patch embedding reads only the stem's output");
         }
+    }
+
+    /**
+     * {@code withOption} survives a JSON round trip, and {@code plain}'s JSON without {@code field} (as written before
+     * the option existed) reads as {@code plain}, whose value of the field is {@code defaultJson}.
+     */
+    private static void assertJsonReadsBack(AstConfig withOption, AstConfig plain, String field, String defaultJson)
+            throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertEquals(withOption, json.readValue(json.writeValueAsString(withOption), AstConfig.class));
+        String old = json.writeValueAsString(plain).replace(",\"" + field + "\":" + defaultJson, "");
+        assertFalse(old.contains(field), old);
+        assertEquals(plain, json.readValue(old, AstConfig.class), "a configuration without " + field);
+    }
+
+    private static AstModel initialised(NDManager m, AstConfig config) {
+        AstModel model = new AstModel(config);
+        model.initialize(m, DataType.FLOAT32, model.inputShape(2));
+        return model;
     }
 }
