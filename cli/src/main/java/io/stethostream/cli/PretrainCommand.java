@@ -156,7 +156,8 @@ public final class PretrainCommand implements Callable<Integer> {
         AstConfig m = config.model();
         out.printf(Locale.ROOT, "encoder: %s D=%d depth=%d heads=%d stride=%d%s, %d patches, %.0f%% masked; "
                         + "decoder width %d depth %d; %d steps of %d crops%n", m.preset(), m.dim(), m.depth(),
-                m.heads(), m.stride(), m.stem() > 0 ? " stem=" + m.stem() : "", m.patches(), 100 * config.maskRatio(), config.decoderWidth(),
+                m.heads(), m.stride(), m.stem() > 0 ? " stem=" + m.stem() : "", m.patches(),
+                100 * config.maskRatio(), config.decoderWidth(),
                 config.decoderDepth(), config.steps(), config.batchSize());
         out.flush();
         boolean created = !Files.exists(dir);

@@ -66,7 +66,7 @@ final class AstGraph {
         String x = g.node("Transpose", "mel_first", new String[] {ModelMetadata.INPUT}, attrs("perm", 0, 1, 3, 2));
         if (c.stem() > 0) { // convolutional stem: 3x3, stride 1, padding 1, then ReLU -> (B, C, 128, T)
             x = g.node("Conv", "stem", new String[] {x, weight("stem_weight"), weight("stem_bias")},
-                    attrs("kernel_shape", 3, 3), attrs("pads", 1, 1, 1, 1));
+                    attrs("kernel_shape", AstConfig.STEM_KERNEL, AstConfig.STEM_KERNEL), attrs("pads", 1, 1, 1, 1));
             x = g.node("Relu", "stem_relu", new String[] {x});
         }
         String convW = weight("patch_embed_weight");

@@ -40,8 +40,10 @@ public record AstConfig(
     public static final int PATCH = 16;
     public static final String POOL_PREFIX = "prefix";
     public static final String POOL_MEAN = "mean";
-    /** Most stem channels: the patch embedding's cost grows with them (16 already adds about a fifth at tiny). */
+    /** Most stem channels: the patch embedding's work grows linearly with them. */
     public static final int MAX_STEM = 64;
+    /** The stem convolution's kernel, both directions (padding 1 keeps the grid). */
+    public static final int STEM_KERNEL = 3;
 
     public AstConfig {
         if (dim < 1 || depth < 1 || heads < 1 || dim % heads != 0) {
