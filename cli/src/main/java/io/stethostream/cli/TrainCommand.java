@@ -165,6 +165,12 @@ public final class TrainCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     String fit;
 
+    @Option(names = "--ema", defaultValue = "0", paramLabel = "DECAY",
+            description = "Evaluate, select and save an exponential moving average of the weights, with this decay "
+                    + "per step (0.998: about the last 500 steps), instead of the weights as trained; steadier "
+                    + "epoch to epoch. 0 = off (the paper's). Default: ${DEFAULT-VALUE}.")
+    double ema;
+
     @Option(names = "--validation-fraction", defaultValue = "0.2",
             description = "Share of training cycles (whole patients) held out to select the epoch honestly.")
     double validationFraction;
@@ -300,7 +306,7 @@ public final class TrainCommand implements Callable<Integer> {
             return new TrainConfig(data.choice().label(), pathOrNull(data.icbhi()), pathOrNull(data.sprsound()),
                     model, windowSeconds, method, epochs, batchSize, lr, minLr, weightDecay, averaging, tau, alpha,
                     mixAlpha, !noSpecAugment, validationFraction, seed, threads, classWeights, schedule, warmupSteps,
-                    optimizer, augmentations()).withFit(fit);
+                    optimizer, augmentations()).withFit(fit).withEma(ema);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(e.getMessage(), e);
         }
@@ -309,14 +315,16 @@ public final class TrainCommand implements Callable<Integer> {
     /** The fine-tuning recipe's settings as one line, or null when they are all the paper's. */
     static String recipe(TrainConfig c) {
         boolean paper = c.schedule().equals("epoch-cosine") && c.optimizer().equals("adam-l2")
-                && c.augment().isEmpty() && !c.classWeights().equals("sqrt") && c.cycleFit() == CycleFit.TILE;
+                && c.augment().isEmpty() && !c.classWeights().equals("sqrt") && c.cycleFit() == CycleFit.TILE
+                && c.ema() == 0;
         if (paper) {
             return null;
         }
         return String.format(Locale.ROOT, "recipe: schedule %s%s, optimizer %s (weight decay %s), class weights %s, "
-                        + "waveform augmentation %s, short cycles repeated by %s", c.schedule(),
+                        + "waveform augmentation %s, short cycles repeated by %s%s", c.schedule(),
                 c.warmupSteps() > 0 ? " with " + c.warmupSteps() + " warm-up steps" : "", c.optimizer(),
-                c.weightDecay(), c.classWeights(), c.augment().isEmpty() ? "none" : String.join(",", c.augment()), c.fit());
+                c.weightDecay(), c.classWeights(), c.augment().isEmpty() ? "none" : String.join(",", c.augment()), c.fit(),
+                c.ema() > 0 ? ", weights averaged with decay " + c.ema() : "");
     }
 
     /** --augment without "none" (alone or beside others: nothing added by it). */

@@ -33,6 +33,7 @@ public final class Checkpoints {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final int KEEP = 2;
+    private static final String AVERAGE = "average.params";
     private static final String EPOCH_FOLDER = "epoch-\\d{3}";
 
     private final Path dir;
@@ -46,8 +47,18 @@ public final class Checkpoints {
     }
 
     public void save(int epoch, AstModel model, AdamL2 optimizer, List<EpochRecord> history) throws IOException {
-        writeFolder(dir, String.format("epoch-%03d", epoch), Map.of("model.params", params(model),
+        save(epoch, model, optimizer, null, history);
+    }
+
+    /** A checkpoint with the run's weight average ({@code average.params}) when it keeps one. */
+    public void save(int epoch, AstModel model, AdamL2 optimizer, WeightAverage average, List<EpochRecord> history)
+            throws IOException {
+        Map<String, byte[]> files = new java.util.HashMap<>(Map.of("model.params", params(model),
                 "optimizer.bin", optimizerState(optimizer), "history.json", JSON.writeValueAsBytes(history)));
+        if (average != null) {
+            files.put(AVERAGE, params(average.model()));
+        }
+        writeFolder(dir, String.format("epoch-%03d", epoch), files);
         prune(dir, EPOCH_FOLDER, KEEP);
     }
 
@@ -108,7 +119,21 @@ public final class Checkpoints {
 
     public Restored restore(Path checkpoint, AstModel model, AdamL2 optimizer, NDManager manager)
             throws IOException {
+        return restore(checkpoint, model, optimizer, null, manager);
+    }
+
+    /** Restores a checkpoint, and the weight average into {@code average} when the run keeps one. */
+    public Restored restore(Path checkpoint, AstModel model, AdamL2 optimizer, WeightAverage average,
+                            NDManager manager) throws IOException {
         loadParams(model, manager, checkpoint.resolve("model.params"));
+        if (average != null) {
+            Path file = checkpoint.resolve(AVERAGE);
+            if (!Files.exists(file)) {
+                throw new IOException(checkpoint + " holds no weight average (" + AVERAGE + "): it was written by a "
+                        + "run without --ema, and cannot be resumed with it");
+            }
+            average.load(manager, file);
+        }
         try (DataInputStream in = new DataInputStream(Files.newInputStream(checkpoint.resolve("optimizer.bin")))) {
             optimizer.load(in, manager);
         }

@@ -52,6 +52,9 @@ import java.util.List;
  *                       none. Never applied at evaluation
  * @param fit            how cycles shorter than the window are repeated: {@code tile} (the reference's; the default
  *                       when absent) or {@code crossfade} ({@link CycleFit})
+ * @param ema            decay per step of an exponential moving average of the weights that is evaluated, selected
+ *                       and saved instead of the trained weights ({@link WeightAverage}); 0 (the paper's; the default
+ *                       when absent): none
  */
 public record TrainConfig(
         @JsonProperty("dataset") String dataset,
@@ -78,7 +81,8 @@ public record TrainConfig(
         @JsonProperty("warmupSteps") Integer warmupSteps,
         @JsonProperty("optimizer") String optimizer,
         @JsonProperty("augment") List<String> augment,
-        @JsonProperty("fit") String fit) {
+        @JsonProperty("fit") String fit,
+        @JsonProperty("ema") Double ema) {
 
     /** The values {@code classWeights} takes. */
     public static final List<String> CLASS_WEIGHTS = List.of("default", "inverse", "sqrt", "none");
@@ -131,6 +135,11 @@ public record TrainConfig(
             throw new IllegalArgumentException("augmentation listed twice: " + augment);
         }
         fit = fit == null ? CycleFit.TILE.label() : CycleFit.parse(fit).label();
+        ema = ema == null ? 0.0 : ema;
+        if (!(ema >= 0 && ema < 1)) {
+            throw new IllegalArgumentException("the weight average's decay (--ema) must be 0 (off) or in (0, 1), got "
+                    + ema);
+        }
     }
 
     /** The fine-tuning recipe's signature before {@code fit} existed: short cycles tiled as the reference does. */
@@ -141,7 +150,7 @@ public record TrainConfig(
                        String schedule, Integer warmupSteps, String optimizer, List<String> augment) {
         this(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize, learningRate,
                 minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment, validationFraction, seed,
-                threads, classWeights, schedule, warmupSteps, optimizer, augment, null);
+                threads, classWeights, schedule, warmupSteps, optimizer, augment, null, null);
     }
 
     /**
@@ -154,21 +163,28 @@ public record TrainConfig(
                        boolean specAugment, double validationFraction, long seed, int threads, String classWeights) {
         this(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize, learningRate,
                 minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment, validationFraction, seed,
-                threads, classWeights, null, null, null, null, null);
+                threads, classWeights, null, null, null, null, null, null);
     }
 
     /** This configuration with the fine-tuning recipe's options (null: the paper's). */
     public TrainConfig withRecipe(String schedule, Integer warmupSteps, String optimizer, List<String> augment) {
         return new TrainConfig(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize,
                 learningRate, minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment,
-                validationFraction, seed, threads, classWeights, schedule, warmupSteps, optimizer, augment, fit);
+                validationFraction, seed, threads, classWeights, schedule, warmupSteps, optimizer, augment, fit, ema);
     }
 
     /** This configuration with short cycles repeated as {@code fit} says ({@code tile} or {@code crossfade}). */
     public TrainConfig withFit(String fit) {
         return new TrainConfig(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize,
                 learningRate, minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment,
-                validationFraction, seed, threads, classWeights, schedule, warmupSteps, optimizer, augment, fit);
+                validationFraction, seed, threads, classWeights, schedule, warmupSteps, optimizer, augment, fit, ema);
+    }
+
+    /** This configuration with a weight average of this decay per step evaluated and saved (0: none). */
+    public TrainConfig withEma(double ema) {
+        return new TrainConfig(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize,
+                learningRate, minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment,
+                validationFraction, seed, threads, classWeights, schedule, warmupSteps, optimizer, augment, fit, ema);
     }
 
     /** How the run repeats cycles shorter than the window. */

@@ -30,8 +30,8 @@ import java.util.Random;
 /**
  * One training run: epochs of shuffled batches (the last partial batch dropped), the configured method's loss, Adam
  * with L2 (or AdamW) and post-step averaging, a cosine learning rate per epoch (or per step, with a warm-up),
- * evaluation on the validation and test cycles after every epoch, checkpoints, and the final report with both
- * protocols.
+ * evaluation on the validation and test cycles after every epoch (of the weights' moving average with {@code --ema}),
+ * checkpoints, and the final report with both protocols.
  *
  * <p>Reproducibility: weights are initialised from the run's seed, and every random choice of an epoch (order,
  * waveform augmentation, SpecAugment, mixing) comes from a generator seeded by (seed, epoch), and a per-step learning
@@ -117,12 +117,15 @@ public final class TrainingRun {
             AdamL2 optimizer = new AdamL2(model.getParameters(), manager, config.weightDecay(), config.averaging(),
                     config.decoupledWeightDecay());
             Checkpoints checkpoints = new Checkpoints(out);
+            // with --ema, the average is what is evaluated, selected and saved; the trained weights go on training
+            WeightAverage average = config.ema() > 0 ? new WeightAverage(model, manager, config.ema()) : null;
+            AstModel served = average == null ? model : average.model();
             List<EpochRecord> history = new ArrayList<>();
             int start = 1;
             if (resume) {
                 Optional<Path> latest = checkpoints.latest();
                 if (latest.isPresent()) {
-                    Checkpoints.Restored r = checkpoints.restore(latest.get(), model, optimizer, manager);
+                    Checkpoints.Restored r = checkpoints.restore(latest.get(), model, optimizer, average, manager);
                     history.addAll(r.history());
                     start = r.epoch() + 1;
                     listener.onMessage("resumed from " + latest.get() + " (epoch " + r.epoch() + ")");
@@ -135,26 +138,27 @@ public final class TrainingRun {
             Evaluator evaluator = new Evaluator(assembler, Math.max(config.batchSize(), 16));
             for (int epoch = start; epoch <= config.epochs(); epoch++) {
                 long t0 = System.nanoTime();
-                double loss = trainEpoch(epoch, model, optimizer, manager, classWeights);
+                double loss = trainEpoch(epoch, model, optimizer, average, manager, classWeights);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 int samples = (data.train().size() / config.batchSize()) * config.batchSize();
                 IcbhiScores val = data.validation().isEmpty() ? null
-                        : IcbhiScores.of(evaluator.evaluate(model, manager, data.validation()));
-                IcbhiScores test = IcbhiScores.of(evaluator.evaluate(model, manager, data.test()));
+                        : IcbhiScores.of(evaluator.evaluate(served, manager, data.validation()));
+                IcbhiScores test = IcbhiScores.of(evaluator.evaluate(served, manager, data.test()));
                 // the rate of the epoch's last step (the epoch's only rate with epoch-cosine)
                 double lr = config.learningRateAt(epoch, stepsPerEpoch() - 1, stepsPerEpoch());
                 EpochRecord record = new EpochRecord(epoch, loss, lr, seconds, samples / seconds, val, test);
                 history.add(record);
-                keepSelectedModels(model, history, record);
-                checkpoints.save(epoch, model, optimizer, history);
+                keepSelectedModels(served, history, record);
+                checkpoints.save(epoch, model, optimizer, average, history);
                 listener.onEpoch(record);
             }
-            Checkpoints.writeParams(model, out.resolve("model-last.params"));
+            Checkpoints.writeParams(served, out.resolve("model-last.params"));
             return RunReport.of(history, runInfo);
         }
     }
 
-    private double trainEpoch(int epoch, AstModel model, AdamL2 optimizer, NDManager manager, float[] classWeights) {
+    private double trainEpoch(int epoch, AstModel model, AdamL2 optimizer, WeightAverage average, NDManager manager,
+                              float[] classWeights) {
         Random random = new Random(config.seed() * 1_000_003L + epoch);
         List<LabelledCycle> order = new ArrayList<>(data.train());
         java.util.Collections.shuffle(order, random);
@@ -187,6 +191,8 @@ public final class TrainingRun {
                         throw new IllegalStateException("non-finite gradients in " + skipped + " steps of epoch "
                                 + epoch + " (last in " + bad + "): training diverged; lower the learning rate");
                     }
+                } else if (average != null) {
+                    average.update(optimizer.steps());
                 }
             }
             lossSum += loss;

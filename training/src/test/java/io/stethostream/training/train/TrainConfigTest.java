@@ -67,6 +67,7 @@ class TrainConfigTest {
         assertEquals(0, old.warmupSteps());
         assertEquals("adam-l2", old.optimizer());
         assertEquals(List.of(), old.augment());
+        assertEquals(0.0, old.ema(), "no weight average");
         assertFalse(old.decoupledWeightDecay());
         assertTrue(old.waveformAugment(16_000).isNone());
         assertEquals(io.stethostream.ingest.cycles.CycleFit.TILE, old.cycleFit(), "the reference's tiling");
@@ -94,6 +95,13 @@ class TrainConfigTest {
         assertEquals(io.stethostream.ingest.cycles.CycleFit.CROSSFADE, faded.cycleFit());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> recipe.withFit("loop"));
         assertTrue(e.getMessage().contains("loop") && e.getMessage().contains("crossfade"), e.getMessage());
+        TrainConfig averaged = faded.withEma(0.998);
+        assertTrue(JSON.writeValueAsString(averaged).contains("\"ema\":0.998"));
+        assertEquals(averaged, JSON.readValue(JSON.writeValueAsString(averaged), TrainConfig.class));
+        for (double bad : new double[]{-0.1, 1.0, Double.NaN}) {
+            e = assertThrows(IllegalArgumentException.class, () -> recipe.withEma(bad));
+            assertTrue(e.getMessage().contains("--ema"), e.getMessage());
+        }
     }
 
     @Test

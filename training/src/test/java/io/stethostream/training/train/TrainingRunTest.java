@@ -22,6 +22,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -164,6 +165,33 @@ class TrainingRunTest {
         for (EpochRecord e : full.epochs()) {
             assertTrue(Double.isFinite(e.trainLoss()) && e.trainLoss() > 0, "epoch " + e.epoch());
         }
+    }
+
+    /**
+     * With {@code --ema} the saved models are the weight average (not the trained weights, which the checkpoint keeps
+     * beside it), and a resumed run equals the uninterrupted one, average included. A checkpoint written without an
+     * average cannot be resumed with one.
+     */
+    @Test
+    void aRunWithAWeightAverageSavesTheAverageAndResumesExactly(@TempDir Path dir) throws IOException {
+        TrainingRun.Data data = new TrainingRun.Data(synthetic(6, 400), List.of(), synthetic(2, 4000));
+        TrainConfig averaged = config("ce", 3, 8, 17, 1e-3, 1e-5, 0.0).withEma(0.9);
+        assertResumedRunEqualsTheUninterruptedOne(averaged, data, dir, TrainingListener.NONE);
+        Path whole = dir.resolve("whole");
+        Path last = whole.resolve("checkpoints/epoch-003");
+        assertTrue(Files.exists(last.resolve("average.params")), "the checkpoint keeps the average");
+        assertArrayEquals(Files.readAllBytes(last.resolve("average.params")),
+                Files.readAllBytes(whole.resolve("model-last.params")), "the average is the model saved");
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(last.resolve("model.params")),
+                Files.readAllBytes(whole.resolve("model-last.params"))), "not the trained weights");
+
+        Path plain = dir.resolve("plain");
+        TrainConfig without = config("ce", 1, 8, 17, 1e-3, 1e-5, 0.0);
+        new TrainingRun(without, new BatchAssembler(SPEC), data, plain, TrainingListener.NONE).run(false, Map.of());
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> new TrainingRun(averaged, new BatchAssembler(SPEC), data, plain, TrainingListener.NONE)
+                        .run(true, Map.of()));
+        assertTrue(e.getMessage().contains("no weight average") && e.getMessage().contains("--ema"), e.getMessage());
     }
 
     /**
