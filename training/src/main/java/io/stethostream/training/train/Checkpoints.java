@@ -24,7 +24,8 @@ import java.util.stream.Stream;
 
 /**
  * The run folder's checkpoints: {@code checkpoints/epoch-NNN/} holds the weights ({@code model.params}), the optimiser
- * state ({@code optimizer.bin}) and the history so far ({@code history.json}); the newest complete one is what
+ * state ({@code optimizer.bin}), the history so far ({@code history.json}) and, with {@code --ema}, the weight average
+ * ({@code average.params}); the newest complete one is what
  * {@code --resume} continues from. A checkpoint is written to a temporary folder and renamed, so a crash mid-write
  * leaves the previous one intact. The selected models are kept as {@code model-best-val.params} (honest protocol)
  * and {@code model-best-test.params} (paper protocol), with {@code model-last.params}.
