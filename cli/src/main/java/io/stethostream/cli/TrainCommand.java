@@ -323,8 +323,8 @@ public final class TrainCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "recipe: schedule %s%s, optimizer %s (weight decay %s), class weights %s, "
                         + "waveform augmentation %s, short cycles repeated by %s%s", c.schedule(),
                 c.warmupSteps() > 0 ? " with " + c.warmupSteps() + " warm-up steps" : "", c.optimizer(),
-                c.weightDecay(), c.classWeights(), c.augment().isEmpty() ? "none" : String.join(",", c.augment()), c.fit(),
-                c.ema() > 0 ? ", weights averaged with decay " + c.ema() : "");
+                c.weightDecay(), c.classWeights(), c.augment().isEmpty() ? "none" : String.join(",", c.augment()),
+                c.fit(), c.ema() > 0 ? ", weights averaged with decay " + c.ema() : "");
     }
 
     /** --augment without "none" (alone or beside others: nothing added by it). */

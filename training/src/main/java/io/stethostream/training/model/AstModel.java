@@ -70,10 +70,11 @@ public final class AstModel extends AbstractBlock {
         setInitializer(tn, Parameter.Type.WEIGHT); // trunc-normal(0.02) as ViT/AST; biases 0, norms 1/0
         if (config.stem() > 0) {
             // Added last so that the child numbering, and so every file written without a stem, stays as it was.
-            stem = addChildBlock("stem", Conv2d.builder().setKernelShape(new Shape(AstConfig.STEM_KERNEL, AstConfig.STEM_KERNEL)).optPadding(new Shape(1, 1))
+            int k = AstConfig.STEM_KERNEL;
+            stem = addChildBlock("stem", Conv2d.builder().setKernelShape(new Shape(k, k)).optPadding(new Shape(1, 1))
                     .setFilters(config.stem()).build());
-            // He initialisation (fan-in 9): trunc-normal(0.02) would leave the ReLU's output near zero
-            stem.setInitializer(new NormalInitializer((float) Math.sqrt(2.0 / (AstConfig.STEM_KERNEL * AstConfig.STEM_KERNEL))), Parameter.Type.WEIGHT);
+            // He initialisation (fan-in k x k): trunc-normal(0.02) would leave the ReLU's output near zero
+            stem.setInitializer(new NormalInitializer((float) Math.sqrt(2.0 / (k * k))), Parameter.Type.WEIGHT);
         } else {
             stem = null;
         }

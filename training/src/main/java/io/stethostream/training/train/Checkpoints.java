@@ -47,11 +47,7 @@ public final class Checkpoints {
     public record Restored(int epoch, List<EpochRecord> history) {
     }
 
-    public void save(int epoch, AstModel model, AdamL2 optimizer, List<EpochRecord> history) throws IOException {
-        save(epoch, model, optimizer, null, history);
-    }
-
-    /** A checkpoint with the run's weight average ({@code average.params}) when it keeps one. */
+    /** Writes the checkpoint of {@code epoch}, with the run's weight average when it keeps one (else null). */
     public void save(int epoch, AstModel model, AdamL2 optimizer, WeightAverage average, List<EpochRecord> history)
             throws IOException {
         Map<String, byte[]> files = new java.util.HashMap<>(Map.of("model.params", params(model),
@@ -118,12 +114,7 @@ public final class Checkpoints {
         return bytes.toByteArray();
     }
 
-    public Restored restore(Path checkpoint, AstModel model, AdamL2 optimizer, NDManager manager)
-            throws IOException {
-        return restore(checkpoint, model, optimizer, null, manager);
-    }
-
-    /** Restores a checkpoint, and the weight average into {@code average} when the run keeps one. */
+    /** Restores a checkpoint, and the weight average into {@code average} when the run keeps one (else null). */
     public Restored restore(Path checkpoint, AstModel model, AdamL2 optimizer, WeightAverage average,
                             NDManager manager) throws IOException {
         loadParams(model, manager, checkpoint.resolve("model.params"));

@@ -49,8 +49,8 @@ public final class WeightAverage {
                         + average.get(i).getName() + " in its average");
             }
             average.get(i).getArray().set(new NDIndex("..."), trained.get(i).getArray());
-            average.get(i).getArray().setRequiresGradient(false); // the average is never trained
         }
+        freeze();
     }
 
     /** The decay used after optimiser step {@code step} (1-based). */
@@ -61,12 +61,12 @@ public final class WeightAverage {
     /** Folds the model's current weights into the average after optimiser step {@code step} (1-based). */
     public void update(long step) {
         float d = (float) decayAt(step);
-        for (int i = 0; i < trained.size(); i++) {
-            NDArray avg = average.get(i).getArray();
-            try (NDManager scratch = avg.getManager().newSubManager()) {
+        // one scratch manager for the step's temporaries (this runs after every optimiser step)
+        try (NDManager scratch = average.get(0).getArray().getManager().newSubManager()) {
+            for (int i = 0; i < trained.size(); i++) {
                 NDArray w = trained.get(i).getArray().mul(1 - d);
                 w.attach(scratch);
-                avg.muli(d).addi(w);
+                average.get(i).getArray().muli(d).addi(w);
             }
         }
     }
@@ -74,7 +74,12 @@ public final class WeightAverage {
     /** Restores the average a checkpoint saved ({@code Checkpoints.writeParams(model(), file)}). */
     public void load(NDManager manager, java.nio.file.Path file) throws java.io.IOException {
         Checkpoints.loadParams(averaged, manager, file);
-        average.forEach(p -> p.getArray().setRequiresGradient(false)); // the average is never trained
+        freeze();
+    }
+
+    /** The average is never trained: no gradients (loading marks them, as for any model). */
+    private void freeze() {
+        average.forEach(p -> p.getArray().setRequiresGradient(false));
     }
 
     /** The averaged weights as a model: evaluate, select and save this one. */
