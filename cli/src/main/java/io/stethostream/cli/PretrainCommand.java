@@ -78,6 +78,11 @@ public final class PretrainCommand implements Callable<Integer> {
             + "--init-from needs the same. Default: ${DEFAULT-VALUE}.")
     int stem;
 
+    @Option(names = "--delta", description = "Two more input channels beside the log-mel: its rectified rise and "
+            + "fall from one frame to the next (reconstruction targets stay the log-mel). train --init-from needs "
+            + "--delta too.")
+    boolean delta;
+
     @Option(names = "--window-seconds", defaultValue = "8", description = "Crop length. Default: ${DEFAULT-VALUE}.")
     double windowSeconds;
 
@@ -156,7 +161,8 @@ public final class PretrainCommand implements Callable<Integer> {
         AstConfig m = config.model();
         out.printf(Locale.ROOT, "encoder: %s D=%d depth=%d heads=%d stride=%d%s, %d patches, %.0f%% masked; "
                         + "decoder width %d depth %d; %d steps of %d crops%n", m.preset(), m.dim(), m.depth(),
-                m.heads(), m.stride(), m.stem() > 0 ? " stem=" + m.stem() : "", m.patches(),
+                m.heads(), m.stride(), (m.stem() > 0 ? " stem=" + m.stem() : "") + (m.delta() ? " delta" : ""),
+                m.patches(),
                 100 * config.maskRatio(), config.decoderWidth(),
                 config.decoderDepth(), config.steps(), config.batchSize());
         out.flush();
@@ -251,7 +257,7 @@ public final class PretrainCommand implements Callable<Integer> {
             if (depth != null) {
                 model = model.withDepth(depth);
             }
-            model = model.withStem(stem);
+            model = model.withStem(stem).withDelta(delta);
             int warmup = warmupSteps != null ? warmupSteps : steps / 20;
             return new PretrainConfig(model, windowSeconds, maskRatio, decoderWidth, decoderDepth, decoderHeads,
                     steps, batchSize, lr, minLr, warmup, weightDecay, varianceFloor, seed, threads, checkpointEvery,

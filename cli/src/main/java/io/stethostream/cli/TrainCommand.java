@@ -89,6 +89,12 @@ public final class TrainCommand implements Callable<Integer> {
                     + "the same either way. Default: ${DEFAULT-VALUE}.")
     int stem;
 
+    @Option(names = "--delta", description = "Give the model two more input channels beside the log-mel: its "
+            + "rectified rise and fall from one frame to the next (clicks such as crackles, wherever they fall in a "
+            + "patch). Off = the spec's. An encoder pretrained without them can start such a model (their weights "
+            + "start at zero). The ONNX model's inputs and outputs are the same either way.")
+    boolean delta;
+
     @Option(names = "--stride", defaultValue = "10", description = "Patch stride: 10 (paper) or 16 (cheaper). "
             + "Default: ${DEFAULT-VALUE}.")
     int stride;
@@ -215,7 +221,8 @@ public final class TrainCommand implements Callable<Integer> {
                 splits.skipped().isEmpty() ? "" : ", skipped " + splits.skippedCycles());
         out.printf(Locale.ROOT, "model: %s D=%d depth=%d heads=%d stride=%d%s, %d patches; method %s, %d epochs%n",
                 config.model().preset(), config.model().dim(), config.model().depth(), config.model().heads(),
-                config.model().stride(), config.model().stem() > 0 ? " stem=" + config.model().stem() : "",
+                config.model().stride(), (config.model().stem() > 0 ? " stem=" + config.model().stem() : "")
+                        + (config.model().delta() ? " delta" : ""),
                 config.model().patches(), config.method(), config.epochs());
         String recipe = recipe(config);
         if (recipe != null) {
@@ -244,7 +251,7 @@ public final class TrainCommand implements Callable<Integer> {
             TrainingRun run = new TrainingRun(config, new BatchAssembler(featureSpec).withFit(config.cycleFit()),
                     new TrainingRun.Data(carved.train(), carved.validation(), splits.test()), dir, progress);
             if (init != null && PretrainedEncoder.isPretrainingRun(initFrom)) {
-                run.initialEncoder(init);
+                run.initialEncoder(init, PretrainingRun.readInfo(initFrom).model().delta());
             } else if (init != null) {
                 run.initialWeights(init);
             }
@@ -302,7 +309,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (depth != null) {
                 model = model.withDepth(depth);
             }
-            model = model.withPool(pool).withStem(stem);
+            model = model.withPool(pool).withStem(stem).withDelta(delta);
             return new TrainConfig(data.choice().label(), pathOrNull(data.icbhi()), pathOrNull(data.sprsound()),
                     model, windowSeconds, method, epochs, batchSize, lr, minLr, weightDecay, averaging, tau, alpha,
                     mixAlpha, !noSpecAugment, validationFraction, seed, threads, classWeights, schedule, warmupSteps,

@@ -64,6 +64,19 @@ final class AstGraph {
 
         // (B, 1, T, 128) -> (B, 1, 128, T) -> patches (B, D, F', T') -> (B, N, D), frequency-major as AstModel.
         String x = g.node("Transpose", "mel_first", new String[] {ModelMetadata.INPUT}, attrs("perm", 0, 1, 3, 2));
+        if (c.delta()) { // rectified rise and fall between frames (the first frame against itself) -> (B, 3, 128, T)
+            String axis = g.longs("delta_axis", new long[] {3}, 1);
+            String zero = g.longs("delta_zero", new long[] {0}, 1);
+            String first = g.node("Slice", "delta_first", new String[] {x, zero,
+                    g.longs("delta_one", new long[] {1}, 1), axis});
+            String earlier = g.node("Slice", "delta_earlier", new String[] {x, zero,
+                    g.longs("delta_last", new long[] {c.frames() - 1L}, 1), axis});
+            String previous = g.node("Concat", "delta_previous", new String[] {first, earlier}, attr("axis", 3L));
+            String step = g.node("Sub", "delta", new String[] {x, previous});
+            String rise = g.node("Relu", "delta_rise", new String[] {step});
+            String fall = g.node("Relu", "delta_fall", new String[] {g.node("Neg", "delta_neg", new String[] {step})});
+            x = g.node("Concat", "delta_channels", new String[] {x, rise, fall}, attr("axis", 1L));
+        }
         if (c.stem() > 0) { // convolutional stem: 3x3, stride 1, padding 1, then ReLU -> (B, C, 128, T)
             x = g.node("Conv", "stem", new String[] {x, weight("stem_weight"), weight("stem_bias")},
                     attrs("kernel_shape", AstConfig.STEM_KERNEL, AstConfig.STEM_KERNEL), attrs("pads", 1, 1, 1, 1));

@@ -24,6 +24,11 @@ import java.util.Locale;
  *                  reads as). The linear 16 x 16 patch embedding cannot tell a click at one frame of a patch from the
  *                  same click at the next; rectified local differences summed over the patch can, which is what
  *                  crackles need.
+ * @param delta     whether the input gains two channels beside the log-mel: its rectified rise and fall from one frame
+ *                  to the next, max(0, x[t] - x[t-1]) and max(0, x[t-1] - x[t]) per mel bin (0 at the first frame).
+ *                  false is the spec's, and what a configuration written before the option existed reads as. A
+ *                  crackle is a jump of one or two frames; as a difference channel the linear patch embedding can
+ *                  sum it over the patch wherever it falls, which a linear map of the log-mel alone cannot.
  */
 public record AstConfig(
         @JsonProperty("preset") String preset,
@@ -35,7 +40,8 @@ public record AstConfig(
         @JsonProperty("frames") int frames,
         @JsonProperty("classes") int classes,
         @JsonProperty("pool") String pool,
-        @JsonProperty("stem") int stem) {
+        @JsonProperty("stem") int stem,
+        @JsonProperty("delta") boolean delta) {
 
     public static final int PATCH = 16;
     public static final String POOL_PREFIX = "prefix";
@@ -68,23 +74,34 @@ public record AstConfig(
 
     /** A configuration pooled as the spec does (the prefix tokens). */
     public AstConfig(String preset, int dim, int depth, int heads, int stride, int melBins, int frames, int classes) {
-        this(preset, dim, depth, heads, stride, melBins, frames, classes, POOL_PREFIX, 0);
+        this(preset, dim, depth, heads, stride, melBins, frames, classes, POOL_PREFIX, 0, false);
     }
 
     /** This configuration with the head reading {@code newPool} ({@value #POOL_PREFIX} or {@value #POOL_MEAN}). */
     public AstConfig withPool(String newPool) {
-        return new AstConfig(preset, dim, depth, heads, stride, melBins, frames, classes, newPool, stem);
+        return new AstConfig(preset, dim, depth, heads, stride, melBins, frames, classes, newPool, stem, delta);
     }
 
     /** This configuration with a convolutional stem of {@code channels} channels (0: none). */
     public AstConfig withStem(int channels) {
-        return new AstConfig(preset, dim, depth, heads, stride, melBins, frames, classes, pool, channels);
+        return new AstConfig(preset, dim, depth, heads, stride, melBins, frames, classes, pool, channels, delta);
     }
 
-    /** Channels the patch embedding reads: the stem's, or the one log-mel channel. */
+    /** This configuration with (or without) the two rectified frame-difference channels. */
+    public AstConfig withDelta(boolean on) {
+        return new AstConfig(preset, dim, depth, heads, stride, melBins, frames, classes, pool, stem, on);
+    }
+
+    /** Channels of the model's own input: the log-mel, and its rise and fall with {@link #delta()}. */
+    @JsonIgnore
+    public int inputChannels() {
+        return delta ? 3 : 1;
+    }
+
+    /** Channels the patch embedding reads: the stem's, or the input's. */
     @JsonIgnore
     public int patchInputChannels() {
-        return stem == 0 ? 1 : stem;
+        return stem == 0 ? inputChannels() : stem;
     }
 
     /** True when the head reads the mean of the patch tokens. */
@@ -104,7 +121,7 @@ public record AstConfig(
     }
 
     public AstConfig withDepth(int newDepth) {
-        return new AstConfig(preset, dim, newDepth, heads, stride, melBins, frames, classes, pool, stem);
+        return new AstConfig(preset, dim, newDepth, heads, stride, melBins, frames, classes, pool, stem, delta);
     }
 
     /** Patch rows along the mel axis: (128 - 16) / stride + 1 = 12 at stride 10. */

@@ -119,6 +119,9 @@ public final class AstModel extends AbstractBlock {
         NDManager m = input.getManager();
         long b = input.getShape().get(0);
         NDArray x = input.transpose(0, 1, 3, 2); // (B, 1, 128, T)
+        if (config.delta()) {
+            x = withDifferences(x); // (B, 3, 128, T)
+        }
         if (stem != null) {
             x = Activation.relu(stem.forward(ps, new NDList(x), training).singletonOrThrow()); // (B, C, 128, T)
         }
@@ -131,6 +134,16 @@ public final class AstModel extends AbstractBlock {
         NDArray dist = own(ps.getValue(distToken, input.getDevice(), training).broadcast(b, 1, config.dim()), m);
         return NDArrays.concat(new NDList(cls, dist, e), 1)
                 .add(ps.getValue(posEmbed, input.getDevice(), training));
+    }
+
+    /**
+     * The log-mel (B, 1, 128, T) with its rectified rise and fall between consecutive frames as two more channels;
+     * the first frame is compared with itself (0), so the result has the same frames.
+     */
+    static NDArray withDifferences(NDArray x) {
+        NDArray previous = NDArrays.concat(new NDList(x.get(":, :, :, 0:1"), x.get(":, :, :, :-1")), 3);
+        NDArray d = x.sub(previous);
+        return NDArrays.concat(new NDList(x, Activation.relu(d), Activation.relu(d.neg())), 1);
     }
 
     private NDArray encode(ParameterStore ps, NDArray tokens, boolean training) {
@@ -203,7 +216,7 @@ public final class AstModel extends AbstractBlock {
         long b = inputShapes[0].get(0);
         int d = config.dim();
         if (stem != null) {
-            stem.initialize(manager, dataType, new Shape(b, 1, config.melBins(), config.frames()));
+            stem.initialize(manager, dataType, new Shape(b, config.inputChannels(), config.melBins(), config.frames()));
         }
         patchEmbed.initialize(manager, dataType,
                 new Shape(b, config.patchInputChannels(), config.melBins(), config.frames()));

@@ -1,8 +1,9 @@
 package io.stethostream.training.pretrain;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.Parameter;
 import io.stethostream.ingest.features.FeatureSpec;
 import io.stethostream.training.model.AstConfig;
 import io.stethostream.training.model.AstModel;
@@ -17,7 +18,10 @@ import java.util.List;
 /**
  * Starting a classifier from a pretraining run: the encoder's weights are copied in; the classification head and the
  * contrastive projector keep their fresh initialisation (pretraining never trained them). An encoder whose
- * architecture or front end differs from the model being trained is refused with every difference named.
+ * architecture or front end differs from the model being trained is refused with every difference named, with one
+ * exception: an encoder pretrained without the frame-difference channels ({@link AstConfig#delta()}) may start a model
+ * with them. Its first layer then reads the log-mel channel with the pretrained weights and the two difference
+ * channels with zero weights, so the model starts as the pretrained encoder and learns what the differences add.
  */
 public final class PretrainedEncoder {
 
@@ -42,6 +46,9 @@ public final class PretrainedEncoder {
         compare(diff, "heads", e.heads(), model.heads());
         compare(diff, "patch stride", e.stride(), model.stride());
         compare(diff, "convolutional stem channels", e.stem(), model.stem());
+        if (e.delta() && !model.delta()) {
+            diff.add("frame-difference channels (--delta) are in the encoder, not here");
+        }
         compare(diff, "mel bins", e.melBins(), model.melBins());
         compare(diff, "frames (window length)", e.frames(), model.frames());
         FeatureSpec es = info.featureSpec();
@@ -67,21 +74,33 @@ public final class PretrainedEncoder {
     }
 
     /**
-     * Copies the encoder parameters of a {@code .params} file written for a model of the same configuration into
-     * {@code model}; returns how many parameters were copied.
+     * Copies the encoder parameters of a {@code .params} file into {@code model}; returns how many parameters were
+     * copied. The file was written for the model's configuration, or for it without the frame-difference channels
+     * when {@code encoderHasDelta} is false (see the class comment).
      */
-    public static int load(AstModel model, NDManager manager, Path params) throws IOException {
+    public static int load(AstModel model, NDManager manager, Path params, boolean encoderHasDelta)
+            throws IOException {
+        AstConfig target = model.config();
+        boolean widen = target.delta() && !encoderHasDelta;
+        // the layer that reads the model's input: the stem when there is one, else the patch embedding
+        String firstLayer = target.stem() > 0 ? "stem_weight" : "patch_embed_weight";
         int copied = 0;
         try (NDManager scratch = manager.newSubManager()) {
-            AstModel source = new AstModel(model.config());
+            AstModel source = new AstModel(target.withDelta(target.delta() && encoderHasDelta));
             source.initialize(scratch, DataType.FLOAT32, model.inputShape(1));
             Checkpoints.loadParams(source, scratch, params);
             for (var p : model.getParameters()) {
                 if (!AstModel.isEncoderParameter(p.getKey())) {
                     continue;
                 }
-                Parameter from = source.getParameters().get(p.getKey());
-                p.getValue().getArray().set(from.getArray().toFloatArray());
+                NDArray from = source.getParameters().get(p.getKey()).getArray();
+                NDArray to = p.getValue().getArray();
+                if (widen && p.getKey().endsWith(firstLayer)) {
+                    to.muli(0);
+                    to.set(new NDIndex(":, 0:1"), from);
+                } else {
+                    to.set(from.toFloatArray());
+                }
                 copied++;
             }
         }

@@ -54,6 +54,7 @@ public final class TrainingRun {
     private final WaveformAugment waveform;
     private Path initialWeights;
     private boolean encoderOnly;
+    private boolean encoderHasDelta;
 
     public TrainingRun(TrainConfig config, BatchAssembler assembler, Data data, Path out, TrainingListener listener) {
         this.config = config;
@@ -83,11 +84,14 @@ public final class TrainingRun {
 
     /**
      * Starts the encoder from a pretraining run's weights (a {@code .params} file of a model with the same
-     * architecture); the classification head and the projector start fresh. A resumed run's checkpoint still wins.
+     * architecture, or the same without the frame-difference channels when {@code encoderHasDelta} is false: see
+     * {@link PretrainedEncoder}); the classification head and the projector start fresh. A resumed run's checkpoint
+     * still wins.
      */
-    public TrainingRun initialEncoder(Path params) {
+    public TrainingRun initialEncoder(Path params, boolean encoderHasDelta) {
         this.initialWeights = params;
         this.encoderOnly = true;
+        this.encoderHasDelta = encoderHasDelta;
         return this;
     }
 
@@ -102,7 +106,7 @@ public final class TrainingRun {
             if (initialWeights != null) {
                 try {
                     if (encoderOnly) {
-                        PretrainedEncoder.load(model, manager, initialWeights);
+                        PretrainedEncoder.load(model, manager, initialWeights, encoderHasDelta);
                     } else {
                         Checkpoints.loadParams(model, manager, initialWeights);
                     }

@@ -149,6 +149,40 @@ class AstModelTest {
         }
     }
 
+    @Test
+    void deltaChannelsAreTheRectifiedRiseAndFallBetweenFramesAndFeedThePatchEmbedding() throws Exception {
+        AstConfig plain = new AstConfig("custom", 32, 1, 2, 16, 128, 64, 4);
+        AstConfig delta = plain.withDelta(true);
+        assertFalse(plain.delta());
+        assertEquals(3, delta.patchInputChannels());
+        assertEquals(4, delta.withStem(4).patchInputChannels(), "with a stem, the patches read the stem");
+        assertJsonReadsBack(delta, plain, "delta", "false");
+        try (NDManager m = NDManager.newBaseManager()) {
+            // one mel bin over five frames: 1, 3, 2, 2, 5
+            NDArray x = m.create(new float[] {1, 3, 2, 2, 5}, new Shape(1, 1, 1, 5));
+            NDArray d = AstModel.withDifferences(x);
+            assertEquals(new Shape(1, 3, 1, 5), d.getShape());
+            assertArrayEquals(new float[] {1, 3, 2, 2, 5, 0, 2, 0, 0, 3, 0, 0, 1, 0, 0}, d.toFloatArray(), 0f,
+                    "log-mel, rise (first frame 0), fall");
+            AstModel b = initialised(m, delta);
+            String patchEmbed = b.getParameters().keys().stream().filter(n -> n.endsWith("patch_embed_weight"))
+                    .findFirst().orElseThrow();
+            assertArrayEquals(new long[] {32, 3, 16, 16},
+                    b.getParameters().get(patchEmbed).getArray().getShape().getShape());
+            assertEquals(initialised(m, plain).getParameters().keys(), b.getParameters().keys(),
+                    "no new parameter: only the patch embedding is wider");
+            // a step between two frames changes the output only through the difference channels once their
+            // weights are zero
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray input = m.randomNormal(b.inputShape(2));
+            NDArray before = b.features(ps, input, null, false);
+            NDArray w = b.getParameters().get(patchEmbed).getArray();
+            w.set(new ai.djl.ndarray.index.NDIndex(":, 1:3"), 0f);
+            assertFalse(Arrays.equals(before.toFloatArray(), b.features(ps, input, null, false).toFloatArray()),
+                    "the difference channels reach the output");
+        }
+    }
+
     /**
      * {@code withOption} survives a JSON round trip, and {@code plain}'s JSON without {@code field} (as written before
      * the option existed) reads as {@code plain}, whose value of the field is {@code defaultJson}.

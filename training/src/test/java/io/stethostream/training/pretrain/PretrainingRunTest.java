@@ -171,7 +171,7 @@ class PretrainingRunTest {
             model.initialize(m, DataType.FLOAT32, model.inputShape(1));
             Map<String, float[]> fresh = new HashMap<>();
             model.getParameters().forEach(p -> fresh.put(p.getKey(), p.getValue().getArray().toFloatArray()));
-            int copied = PretrainedEncoder.load(model, m, dir.resolve(PretrainingRun.ENCODER_PARAMS));
+            int copied = PretrainedEncoder.load(model, m, dir.resolve(PretrainingRun.ENCODER_PARAMS), false);
             assertTrue(copied > 5);
             int heads = 0;
             for (var p : model.getParameters()) {
@@ -198,5 +198,36 @@ class PretrainingRunTest {
         AstConfig longerModel = new AstConfig("custom", 32, 1, 2, 16, 128, longer.targetFrames(), 4);
         e = assertThrows(IllegalArgumentException.class, () -> PretrainedEncoder.checkFits(info, longerModel, longer));
         assertTrue(e.getMessage().contains("frames (window length) is 198"), e.getMessage());
+        PretrainedEncoder.checkFits(info, MODEL.withDelta(true), SPEC); // widened on load, see below
+        PretrainingRun.EncoderInfo deltaInfo = new PretrainingRun.EncoderInfo(info.model().withDelta(true),
+                info.featureSpec(), info.steps(), info.finalLoss(), info.pretraining());
+        e = assertThrows(IllegalArgumentException.class, () -> PretrainedEncoder.checkFits(deltaInfo, MODEL, SPEC));
+        assertTrue(e.getMessage().contains("frame-difference channels (--delta) are in the encoder"), e.getMessage());
+    }
+
+    @Test
+    void anEncoderWithoutDeltaChannelsStartsADeltaModelAsItself(@TempDir Path dir) throws Exception {
+        new PretrainingRun(config(3, 3), SPEC, generatorAudio(), dir, new PretrainingRun.Listener() {
+        }).run(false);
+        Engine.getInstance().setRandomSeed(7);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Path params = dir.resolve(PretrainingRun.ENCODER_PARAMS);
+            AstModel plain = new AstModel(MODEL);
+            plain.initialize(m, DataType.FLOAT32, plain.inputShape(1));
+            PretrainedEncoder.load(plain, m, params, false);
+            AstModel widened = new AstModel(MODEL.withDelta(true));
+            widened.initialize(m, DataType.FLOAT32, widened.inputShape(1));
+            PretrainedEncoder.load(widened, m, params, false);
+            String patchEmbed = widened.getParameters().keys().stream().filter(n -> n.endsWith("patch_embed_weight"))
+                    .findFirst().orElseThrow();
+            NDArray w = widened.getParameters().get(patchEmbed).getArray();
+            assertArrayEquals(plain.getParameters().get(patchEmbed).getArray().toFloatArray(),
+                    w.get(":, 0:1").toFloatArray(), "the log-mel channel keeps the pretrained weights");
+            assertEquals(0f, w.get(":, 1:3").abs().max().getFloat(), "the difference channels start at zero");
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = m.randomNormal(plain.inputShape(2));
+            assertArrayEquals(plain.features(ps, x, null, false).toFloatArray(),
+                    widened.features(ps, x, null, false).toFloatArray(), 1e-5f, "same encoder function at start");
+        }
     }
 }
