@@ -95,6 +95,12 @@ public final class TrainCommand implements Callable<Integer> {
             + "start at zero). The ONNX model's inputs and outputs are the same either way.")
     boolean delta;
 
+    @Option(names = "--stats", description = "The head also reads statistics of the whole window per mel bin (mean, "
+            + "standard deviation, standard deviation of the frame-to-frame difference, largest rise), "
+            + "batch-normalised, through a linear map added to the logits (starting at zero). Off = the spec's. Not "
+            + "with patchmix or tpatch. The ONNX model's inputs and outputs are the same either way.")
+    boolean stats;
+
     @Option(names = "--stride", defaultValue = "10", description = "Patch stride: 10 (paper) or 16 (cheaper). "
             + "Default: ${DEFAULT-VALUE}.")
     int stride;
@@ -222,7 +228,7 @@ public final class TrainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "model: %s D=%d depth=%d heads=%d stride=%d%s, %d patches; method %s, %d epochs%n",
                 config.model().preset(), config.model().dim(), config.model().depth(), config.model().heads(),
                 config.model().stride(), (config.model().stem() > 0 ? " stem=" + config.model().stem() : "")
-                        + (config.model().delta() ? " delta" : ""),
+                        + (config.model().delta() ? " delta" : "") + (config.model().stats() ? " stats" : ""),
                 config.model().patches(), config.method(), config.epochs());
         String recipe = recipe(config);
         if (recipe != null) {
@@ -309,7 +315,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (depth != null) {
                 model = model.withDepth(depth);
             }
-            model = model.withPool(pool).withStem(stem).withDelta(delta);
+            model = model.withPool(pool).withStem(stem).withDelta(delta).withStats(stats);
             return new TrainConfig(data.choice().label(), pathOrNull(data.icbhi()), pathOrNull(data.sprsound()),
                     model, windowSeconds, method, epochs, batchSize, lr, minLr, weightDecay, averaging, tau, alpha,
                     mixAlpha, !noSpecAugment, validationFraction, seed, threads, classWeights, schedule, warmupSteps,

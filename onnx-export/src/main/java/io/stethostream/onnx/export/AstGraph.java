@@ -3,6 +3,7 @@ package io.stethostream.onnx.export;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import io.stethostream.runtime.ModelMetadata;
 import io.stethostream.training.model.AstConfig;
+import io.stethostream.training.model.AstModel;
 
 import java.util.Arrays;
 
@@ -127,8 +128,15 @@ final class AstGraph {
         }
 
         String h = layerNorm(pooled, "head_norm", 1e-5f);
-        String logits = g.nodeTo("Gemm", ModelMetadata.LOGITS,
-                new String[] {h, weight("head_weight"), weight("head_bias")}, attr("transB", 1L));
+        String logits;
+        if (c.stats()) {
+            String plain = g.node("Gemm", "head", new String[] {h, weight("head_weight"), weight("head_bias")},
+                    attr("transB", 1L));
+            logits = g.nodeTo("Add", ModelMetadata.LOGITS, new String[] {plain, statsLogits()});
+        } else {
+            logits = g.nodeTo("Gemm", ModelMetadata.LOGITS,
+                    new String[] {h, weight("head_weight"), weight("head_bias")}, attr("transB", 1L));
+        }
         g.nodeTo("Softmax", ModelMetadata.PROBABILITIES, new String[] {logits}, attr("axis", -1L));
 
         g.output(ModelMetadata.LOGITS, "batch", c.classes());
@@ -245,6 +253,44 @@ final class AstGraph {
         s = g.node("Add", p + "_add", new String[] {s, one});
         s = g.node("Mul", p + "_mul", new String[] {x, s});
         return g.node("Mul", p, new String[] {s, half});
+    }
+
+    /**
+     * The window statistics' share of the logits, as AstModel computes it: per mel bin the mean and standard deviation
+     * over frames, the standard deviation of the frame-to-frame difference and its largest rise, (B, 4 x bins) in
+     * that order; batch-normalised with the running statistics; a linear map without bias.
+     */
+    private String statsLogits() {
+        String frames = g.node("Reshape", "stats_input", new String[] {ModelMetadata.INPUT,
+                g.longs("shape_stats_input", new long[] {0, c.frames(), c.melBins()}, 3)}); // (B, T, bins)
+        String axis = g.longs("stats_axis", new long[] {1}, 1);
+        String later = g.node("Slice", "stats_later", new String[] {frames, axis,
+                g.longs("stats_end", new long[] {c.frames()}, 1), axis});
+        String earlier = g.node("Slice", "stats_earlier", new String[] {frames,
+                g.longs("stats_zero", new long[] {0}, 1), g.longs("stats_last", new long[] {c.frames() - 1L}, 1),
+                axis});
+        String step = g.node("Sub", "stats_step", new String[] {later, earlier}); // (B, T - 1, bins)
+        String mean = g.node("ReduceMean", "stats_mean", new String[] {frames}, attrs("axes", 1),
+                attr("keepdims", 0L));
+        String rise = g.node("ReduceMax", "stats_rise", new String[] {step}, attrs("axes", 1), attr("keepdims", 0L));
+        String all = g.node("Concat", "stats", new String[] {mean, deviation(frames, "stats_sd"),
+                deviation(step, "stats_step_sd"), rise}, attr("axis", 1L));
+        String norm = g.node("BatchNormalization", "stats_norm", new String[] {all,
+                weight("head_stats_norm_gamma"), weight("head_stats_norm_beta"),
+                weight("head_stats_norm_runningMean"), weight("head_stats_norm_runningVar")},
+                attr("epsilon", AstModel.STATS_NORM_EPSILON));
+        return g.node("Gemm", "stats_logits", new String[] {norm, weight("head_stats_weight")}, attr("transB", 1L));
+    }
+
+    /** Standard deviation over axis 1 with the variance floored by 1e-6, as AstModel's. */
+    private String deviation(String x, String name) {
+        String mean = g.node("ReduceMean", name + "_mean", new String[] {x}, attrs("axes", 1), attr("keepdims", 1L));
+        String centred = g.node("Sub", name + "_centred", new String[] {x, mean});
+        String variance = g.node("ReduceMean", name + "_var",
+                new String[] {g.node("Mul", name + "_sq", new String[] {centred, centred})}, attrs("axes", 1),
+                attr("keepdims", 0L));
+        return g.node("Sqrt", name, new String[] {g.node("Add", name + "_floor",
+                new String[] {variance, g.scalar(name + "_eps", AstModel.VARIANCE_FLOOR)})});
     }
 
     private String layerNorm(String x, String name, float eps) {

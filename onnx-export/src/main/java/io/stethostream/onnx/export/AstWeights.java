@@ -97,6 +97,13 @@ public final class AstWeights {
         m.put("head_norm_beta", new long[] {d});
         m.put("head_weight", new long[] {c.classes(), d});
         m.put("head_bias", new long[] {c.classes()});
+        if (c.stats()) {
+            long n = c.statsFeatures();
+            for (String part : new String[] {"gamma", "beta", "runningMean", "runningVar"}) {
+                m.put("head_stats_norm_" + part, new long[] {n});
+            }
+            m.put("head_stats_weight", new long[] {c.classes(), n});
+        }
         return m;
     }
 

@@ -29,6 +29,13 @@ import java.util.Locale;
  *                  false is the spec's, and what a configuration written before the option existed reads as. A
  *                  crackle is a jump of one or two frames; as a difference channel the linear patch embedding can
  *                  sum it over the patch wherever it falls, which a linear map of the log-mel alone cannot.
+ * @param stats     whether the head also reads statistics of the whole input window, per mel bin: the mean and the
+ *                  standard deviation over frames, the standard deviation of the frame-to-frame difference and its
+ *                  largest rise ({@value #STATS_PER_BIN} x mel bins numbers, batch-normalised, through a linear map
+ *                  added to the logits). false is the spec's, and what a configuration written before the option
+ *                  existed reads as. A linear model on exactly these statistics finds the crackles that the
+ *                  transformer alone misses (docs/results.md); they are pooled over the window and not linear in the
+ *                  input, which 16 x 16 linear patch embeddings do not easily build.
  */
 public record AstConfig(
         @JsonProperty("preset") String preset,
@@ -41,7 +48,8 @@ public record AstConfig(
         @JsonProperty("classes") int classes,
         @JsonProperty("pool") String pool,
         @JsonProperty("stem") int stem,
-        @JsonProperty("delta") boolean delta) {
+        @JsonProperty("delta") boolean delta,
+        @JsonProperty("stats") boolean stats) {
 
     public static final int PATCH = 16;
     public static final String POOL_PREFIX = "prefix";
@@ -50,6 +58,8 @@ public record AstConfig(
     public static final int MAX_STEM = 64;
     /** The stem convolution's kernel, both directions (padding 1 keeps the grid). */
     public static final int STEM_KERNEL = 3;
+    /** Statistics per mel bin that the head reads with {@link #stats()}. */
+    public static final int STATS_PER_BIN = 4;
 
     public AstConfig {
         if (dim < 1 || depth < 1 || heads < 1 || dim % heads != 0) {
@@ -74,22 +84,33 @@ public record AstConfig(
 
     /** A configuration pooled as the spec does (the prefix tokens). */
     public AstConfig(String preset, int dim, int depth, int heads, int stride, int melBins, int frames, int classes) {
-        this(preset, dim, depth, heads, stride, melBins, frames, classes, POOL_PREFIX, 0, false);
+        this(preset, dim, depth, heads, stride, melBins, frames, classes, POOL_PREFIX, 0, false, false);
     }
 
     /** This configuration with the head reading {@code newPool} ({@value #POOL_PREFIX} or {@value #POOL_MEAN}). */
     public AstConfig withPool(String newPool) {
-        return new AstConfig(preset, dim, depth, heads, stride, melBins, frames, classes, newPool, stem, delta);
+        return new AstConfig(preset, dim, depth, heads, stride, melBins, frames, classes, newPool, stem, delta, stats);
     }
 
     /** This configuration with a convolutional stem of {@code channels} channels (0: none). */
     public AstConfig withStem(int channels) {
-        return new AstConfig(preset, dim, depth, heads, stride, melBins, frames, classes, pool, channels, delta);
+        return new AstConfig(preset, dim, depth, heads, stride, melBins, frames, classes, pool, channels, delta, stats);
     }
 
     /** This configuration with (or without) the two rectified frame-difference channels. */
     public AstConfig withDelta(boolean on) {
-        return new AstConfig(preset, dim, depth, heads, stride, melBins, frames, classes, pool, stem, on);
+        return new AstConfig(preset, dim, depth, heads, stride, melBins, frames, classes, pool, stem, on, stats);
+    }
+
+    /** This configuration with (or without) the window statistics read by the head. */
+    public AstConfig withStats(boolean on) {
+        return new AstConfig(preset, dim, depth, heads, stride, melBins, frames, classes, pool, stem, delta, on);
+    }
+
+    /** How many window statistics the head reads: {@value #STATS_PER_BIN} per mel bin, or 0 without them. */
+    @JsonIgnore
+    public int statsFeatures() {
+        return stats ? STATS_PER_BIN * melBins : 0;
     }
 
     /** Channels of the model's own input: the log-mel, and its rise and fall with {@link #delta()}. */
@@ -121,7 +142,7 @@ public record AstConfig(
     }
 
     public AstConfig withDepth(int newDepth) {
-        return new AstConfig(preset, dim, newDepth, heads, stride, melBins, frames, classes, pool, stem, delta);
+        return new AstConfig(preset, dim, newDepth, heads, stride, melBins, frames, classes, pool, stem, delta, stats);
     }
 
     /** Patch rows along the mel axis: (128 - 16) / stride + 1 = 12 at stride 10. */

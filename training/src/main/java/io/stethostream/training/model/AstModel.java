@@ -14,6 +14,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.training.initializer.TruncatedNormalInitializer;
 import ai.djl.util.PairList;
@@ -44,7 +45,14 @@ public final class AstModel extends AbstractBlock {
     private final Linear projIn;
     private final BatchNorm projNorm;
     private final Linear projOut;
+    /** Floor on the variances of the window statistics (the exported graph uses the same). */
+    public static final float VARIANCE_FLOOR = 1e-6f;
+    /** The window statistics' batch normalisation epsilon (the exported graph uses the same). */
+    public static final float STATS_NORM_EPSILON = 1e-5f;
+
     private final Conv2d stem; // null without a convolutional stem
+    private final BatchNorm statsNorm; // these two are null without window statistics
+    private final Linear statsHead;
 
     public AstModel(AstConfig config) {
         this.config = config;
@@ -77,6 +85,18 @@ public final class AstModel extends AbstractBlock {
             stem.setInitializer(new NormalInitializer((float) Math.sqrt(2.0 / (k * k))), Parameter.Type.WEIGHT);
         } else {
             stem = null;
+        }
+        if (config.stats()) {
+            // Added after everything else, for the same reason as the stem; "head_" so that a pretrained encoder
+            // never brings them (isEncoderParameter).
+            statsNorm = addChildBlock("head_stats_norm", BatchNorm.builder().optAxis(1)
+                    .optEpsilon(STATS_NORM_EPSILON).build());
+            statsHead = addChildBlock("head_stats", Linear.builder().setUnits(config.classes()).optBias(false).build());
+            // zero: the model starts as the plain AST, and learns what the statistics add
+            statsHead.setInitializer(new ConstantInitializer(0f), Parameter.Type.WEIGHT);
+        } else {
+            statsNorm = null;
+            statsHead = null;
         }
     }
 
@@ -163,10 +183,34 @@ public final class AstModel extends AbstractBlock {
         return !(n.startsWith("head") || n.startsWith("proj"));
     }
 
-    /** Class logits (B, classes) from pooled features. */
-    public NDArray logits(ParameterStore ps, NDArray pooled, boolean training) {
+    /**
+     * Class logits (B, classes) from pooled features; with {@link AstConfig#stats()} plus a linear map of the
+     * batch-normalised statistics of {@code input}, the batch the pooled features were computed from.
+     */
+    public NDArray logits(ParameterStore ps, NDArray input, NDArray pooled, boolean training) {
         NDArray h = headNorm.forward(ps, new NDList(pooled), training).singletonOrThrow();
-        return head.forward(ps, new NDList(h), training).singletonOrThrow();
+        NDArray out = head.forward(ps, new NDList(h), training).singletonOrThrow();
+        if (statsHead == null) {
+            return out;
+        }
+        NDArray s = statsNorm.forward(ps, new NDList(windowStatistics(input)), training).singletonOrThrow();
+        return out.add(statsHead.forward(ps, new NDList(s), training).singletonOrThrow());
+    }
+
+    /**
+     * Statistics of each input window (B, 1, T, bins), per mel bin: mean, standard deviation over frames, standard
+     * deviation of the frame-to-frame difference, largest rise; (B, 4 x bins), each statistic's bins together.
+     */
+    static NDArray windowStatistics(NDArray input) {
+        NDArray x = input.squeeze(1); // (B, T, bins)
+        NDArray d = x.get(":, 1:, :").sub(x.get(":, :-1, :"));
+        return NDArrays.concat(new NDList(x.mean(new int[] {1}), deviation(x), deviation(d), d.max(new int[] {1})), 1);
+    }
+
+    /** Standard deviation over axis 1 (frames), the variance floored by {@link #VARIANCE_FLOOR}. */
+    private static NDArray deviation(NDArray x) {
+        NDArray centred = x.sub(x.mean(new int[] {1}, true));
+        return centred.square().mean(new int[] {1}).add(VARIANCE_FLOOR).sqrt();
     }
 
     /** The contrastive projector: Linear, BatchNorm1d, ReLU, Linear. */
@@ -202,7 +246,7 @@ public final class AstModel extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
                                      PairList<String, Object> params) {
         NDArray pooled = features(ps, inputs.head(), null, training);
-        return new NDList(logits(ps, pooled, training), pooled);
+        return new NDList(logits(ps, inputs.head(), pooled, training), pooled);
     }
 
     @Override
@@ -231,5 +275,10 @@ public final class AstModel extends AbstractBlock {
         projIn.initialize(manager, dataType, pooled);
         projNorm.initialize(manager, dataType, pooled);
         projOut.initialize(manager, dataType, pooled);
+        if (statsHead != null) {
+            Shape stats = new Shape(b, config.statsFeatures());
+            statsNorm.initialize(manager, dataType, stats);
+            statsHead.initialize(manager, dataType, stats);
+        }
     }
 }

@@ -86,7 +86,8 @@ public final class PretrainedEncoder {
         String firstLayer = target.stem() > 0 ? "stem_weight" : "patch_embed_weight";
         int copied = 0;
         try (NDManager scratch = manager.newSubManager()) {
-            AstModel source = new AstModel(target.withDelta(target.delta() && encoderHasDelta));
+            // a pretraining run has no head, so no window-statistics head either
+            AstModel source = new AstModel(target.withDelta(target.delta() && encoderHasDelta).withStats(false));
             source.initialize(scratch, DataType.FLOAT32, model.inputShape(1));
             Checkpoints.loadParams(source, scratch, params);
             for (var p : model.getParameters()) {

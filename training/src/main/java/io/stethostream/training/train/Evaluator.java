@@ -33,7 +33,7 @@ public final class Evaluator {
                 try (NDManager step = manager.newSubManager()) {
                     NDArray x = step.create(assembler.batch(part, null), new Shape(part.size(), 1,
                             assembler.spec().targetFrames(), assembler.spec().melBins()));
-                    NDArray logits = model.logits(ps, model.features(ps, x, null, false), false);
+                    NDArray logits = model.logits(ps, x, model.features(ps, x, null, false), false);
                     long[] predicted = logits.argMax(1).toLongArray();
                     for (int i = 0; i < part.size(); i++) {
                         cm.add(part.get(i).label().ordinal(), (int) predicted[i]);

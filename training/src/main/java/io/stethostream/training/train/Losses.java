@@ -75,7 +75,7 @@ public final class Losses {
     public static NDArray patchMixClObjective(AstModel model, ParameterStore ps, NDArray x, int[] labels,
                                               MixPlan plan, double tau, double alpha, float[] weights) {
         NDArray clean = model.features(ps, x, null, true);
-        NDArray ce = crossEntropy(model.logits(ps, clean, true), labels, weights);
+        NDArray ce = crossEntropy(model.logits(ps, x, clean, true), labels, weights);
         NDArray mixed = model.project(ps, model.features(ps, x, plan, true), true);
         NDArray cl = patchMixContrastive(mixed, clean, plan.partner(), plan.lambda(), tau);
         return ce.add(cl.mul((float) alpha));

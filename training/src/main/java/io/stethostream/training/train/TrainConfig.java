@@ -134,6 +134,12 @@ public record TrainConfig(
         if (new HashSet<>(augment).size() != augment.size()) {
             throw new IllegalArgumentException("augmentation listed twice: " + augment);
         }
+        Method m = Method.parse(method);
+        if (model != null && model.stats() && (m == Method.PATCHMIX || m == Method.TPATCH)) {
+            throw new IllegalArgumentException("window statistics (--stats) describe the whole input and cannot follow "
+                    + "a patch mix: method " + method + " scores patch-mixed samples; use ce, mixup, cutmix or "
+                    + "patchmix-cl");
+        }
         fit = fit == null ? CycleFit.TILE.label() : CycleFit.parse(fit).label();
         ema = ema == null ? 0.0 : ema;
         if (!(ema >= 0 && ema < 1)) {

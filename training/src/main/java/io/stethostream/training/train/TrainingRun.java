@@ -228,18 +228,18 @@ public final class TrainingRun {
         NDArray x = step.create(inputs, new Shape(b, 1, frames, bins));
         switch (method) {
             case CE -> {
-                return Losses.crossEntropy(model.logits(ps, model.features(ps, x, null, true), true), labels,
+                return Losses.crossEntropy(model.logits(ps, x, model.features(ps, x, null, true), true), labels,
                         classWeights);
             }
             case MIXUP, CUTMIX -> {
-                NDArray logits = model.logits(ps, model.features(ps, x, null, true), true);
+                NDArray logits = model.logits(ps, x, model.features(ps, x, null, true), true);
                 return Losses.mixedCrossEntropy(logits, labels, inputMix.partner(), inputMix.lambda(),
                         classWeights);
             }
             case PATCHMIX, TPATCH -> {
                 MixPlan plan = method == Method.PATCHMIX ? Mixing.patchMix(model.config(), b, random)
                         : Mixing.timePatchMix(model.config(), b, random);
-                NDArray logits = model.logits(ps, model.features(ps, x, plan, true), true);
+                NDArray logits = model.logits(ps, x, model.features(ps, x, plan, true), true);
                 return Losses.mixedCrossEntropy(logits, labels, plan.partner(), plan.lambda(), classWeights);
             }
             case PATCHMIX_CL -> {

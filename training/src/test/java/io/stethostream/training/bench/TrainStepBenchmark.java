@@ -100,7 +100,7 @@ public final class TrainStepBenchmark {
                         NDArray l = method.equals("patchmix-cl")
                                 ? Losses.patchMixClObjective(model, ps, in, labels,
                                         Mixing.patchMix(cfg, batch, random), 0.06, 1.0, null)
-                                : Losses.crossEntropy(model.logits(ps, model.features(ps, in, null, true), true),
+                                : Losses.crossEntropy(model.logits(ps, in, model.features(ps, in, null, true), true),
                                         labels, null);
                         loss = l.getFloat();
                         gc.backward(l);

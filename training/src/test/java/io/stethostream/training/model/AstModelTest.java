@@ -183,6 +183,40 @@ class AstModelTest {
         }
     }
 
+    @Test
+    void windowStatisticsArePerBinMomentsOfTheInputAndItsDifferencesAndStartWithNoSayInTheLogits() throws Exception {
+        AstConfig plain = new AstConfig("custom", 32, 1, 2, 16, 128, 64, 4);
+        AstConfig stats = plain.withStats(true);
+        assertEquals(0, plain.statsFeatures());
+        assertEquals(4 * 128, stats.statsFeatures());
+        assertJsonReadsBack(stats, plain, "stats", "false");
+        try (NDManager m = NDManager.newBaseManager()) {
+            // two mel bins over four frames: bin 0 = 1, 3, 2, 2; bin 1 = 0, 0, 0, 4
+            NDArray x = m.create(new float[] {1, 0, 3, 0, 2, 0, 2, 4}, new Shape(1, 1, 4, 2));
+            float[] s = AstModel.windowStatistics(x).toFloatArray();
+            double floor = AstModel.VARIANCE_FLOOR;
+            float[] want = {2f, 1f, // means
+                (float) Math.sqrt(0.5 + floor), (float) Math.sqrt(3 + floor), // sd over frames
+                (float) Math.sqrt(14.0 / 9 + floor), (float) Math.sqrt(32.0 / 9 + floor), // sd of (2,-1,0), (0,0,4)
+                2f, 4f}; // largest rise
+            assertArrayEquals(want, s, 1e-5f);
+            AstModel model = initialised(m, stats);
+            String head = model.getParameters().keys().stream().filter(n -> n.endsWith("head_stats_weight"))
+                    .findFirst().orElseThrow();
+            assertFalse(AstModel.isEncoderParameter(head), "the statistics head is not encoder");
+            NDArray w = model.getParameters().get(head).getArray();
+            assertArrayEquals(new long[] {4, 4 * 128}, w.getShape().getShape());
+            assertEquals(0f, w.abs().max().getFloat(), "starts at zero: the model starts as the plain AST");
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray input = m.randomNormal(model.inputShape(2));
+            NDArray pooled = model.features(ps, input, null, false);
+            NDArray before = model.logits(ps, input, pooled, false);
+            w.set(m.randomNormal(w.getShape()).toFloatArray());
+            assertFalse(Arrays.equals(before.toFloatArray(), model.logits(ps, input, pooled, false).toFloatArray()),
+                    "the statistics reach the logits");
+        }
+    }
+
     /**
      * {@code withOption} survives a JSON round trip, and {@code plain}'s JSON without {@code field} (as written before
      * the option existed) reads as {@code plain}, whose value of the field is {@code defaultJson}.

@@ -206,7 +206,7 @@ class PretrainingRunTest {
     }
 
     @Test
-    void anEncoderWithoutDeltaChannelsStartsADeltaModelAsItself(@TempDir Path dir) throws Exception {
+    void anEncoderWithoutDeltaChannelsStartsADeltaOrStatisticsModelAsItself(@TempDir Path dir) throws Exception {
         new PretrainingRun(config(3, 3), SPEC, generatorAudio(), dir, new PretrainingRun.Listener() {
         }).run(false);
         Engine.getInstance().setRandomSeed(7);
@@ -228,6 +228,12 @@ class PretrainingRunTest {
             NDArray x = m.randomNormal(plain.inputShape(2));
             assertArrayEquals(plain.features(ps, x, null, false).toFloatArray(),
                     widened.features(ps, x, null, false).toFloatArray(), 1e-5f, "same encoder function at start");
+            // a head that also reads the window statistics starts fresh too: the encoder loads all the same
+            AstModel withStats = new AstModel(MODEL.withStats(true));
+            withStats.initialize(m, DataType.FLOAT32, withStats.inputShape(1));
+            PretrainedEncoder.load(withStats, m, params, false);
+            assertArrayEquals(plain.features(ps, x, null, false).toFloatArray(),
+                    withStats.features(ps, x, null, false).toFloatArray(), 1e-5f);
         }
     }
 }

@@ -124,6 +124,21 @@ class TrainConfigTest {
     }
 
     @Test
+    void windowStatisticsAreRefusedWithAPatchMixThatTheyCannotFollow() {
+        AstConfig stats = MODEL.withStats(true);
+        for (String method : new String[] {"patchmix", "tpatch"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrainConfig(
+                    "synthetic", null, null, stats, 2.0, method, 4, 8, 1e-3, 1e-6, 1e-6, 0.5, 0.06, 1.0, 1.0, true,
+                    0.0, 1, 0, null));
+            assertTrue(e.getMessage().contains("--stats") && e.getMessage().contains(method), e.getMessage());
+        }
+        for (String method : new String[] {"ce", "mixup", "cutmix", "patchmix-cl"}) {
+            new TrainConfig("synthetic", null, null, stats, 2.0, method, 4, 8, 1e-3, 1e-6, 1e-6, 0.5, 0.06, 1.0, 1.0,
+                    true, 0.0, 1, 0, null);
+        }
+    }
+
+    @Test
     void theStepScheduleRunsOverAllStepsOfTheRun() {
         TrainConfig c = paper("ce", null).withRecipe("step-cosine", 5, null, null);
         int perEpoch = 10; // 4 epochs: 40 steps

@@ -240,7 +240,7 @@ class TrainingRunTest {
                         var clean = model.features(ps, x, null, true);
                         var plan = Mixing.patchMix(model.config(), 4, random);
                         var mixed = model.project(ps, model.features(ps, x, plan, true), true);
-                        gc.backward(Losses.crossEntropy(model.logits(ps, clean, true), new int[] {0, 1, 2, 3}, null)
+                        gc.backward(Losses.crossEntropy(model.logits(ps, x, clean, true), new int[] {0, 1, 2, 3}, null)
                                 .add(Losses.patchMixContrastive(mixed, clean, plan.partner(), plan.lambda(), 0.06)));
                     }
                     adam.step(1e-3);
