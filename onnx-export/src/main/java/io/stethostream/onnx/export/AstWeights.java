@@ -68,7 +68,8 @@ public final class AstWeights {
         long d = c.dim();
         Map<String, long[]> m = new LinkedHashMap<>();
         if (c.stem() > 0) {
-            m.put("stem_weight", new long[] {c.stem(), c.inputChannels(), AstConfig.STEM_KERNEL, AstConfig.STEM_KERNEL});
+            m.put("stem_weight",
+                    new long[] {c.stem(), c.inputChannels(), AstConfig.STEM_KERNEL, AstConfig.STEM_KERNEL});
             m.put("stem_bias", new long[] {c.stem()});
         }
         m.put("patch_embed_weight", new long[] {d, c.patchInputChannels(), AstConfig.PATCH, AstConfig.PATCH});

@@ -58,7 +58,8 @@ class AstOnnxParityTest {
             AstModel model = TestModels.randomModel(manager, cfg, 7);
             AstOnnxExporter.export(model, TestModels.SPEC, TestModels.description(), true, operators, file);
             keepForChecker(file, operators.name().toLowerCase(java.util.Locale.ROOT) + "-D" + dim + "-s" + stride
-                    + "-" + pool + (stem > 0 ? "-stem" + stem : "") + (delta ? "-delta" : "") + (stats ? "-stats" : ""));
+                    + "-" + pool + (stem > 0 ? "-stem" + stem : "") + (delta ? "-delta" : "")
+                    + (stats ? "-stats" : ""));
             assertOperators(file, operators, depth, cfg.meanPool());
             try (OnnxModel onnx = OnnxModel.open(file, new OnnxModel.Options(2, OnnxModel.Device.CPU))) {
                 for (int b : new int[] {1, 8}) {
