@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
         description = {"Export a training run's weights as an ONNX model (opset 17, dynamic batch) whose metadata",
                 "carries the feature spec, labels, training data and method, metrics and weight hashes.",
                 "By default the graph uses standard ONNX operators only (any runtime); --operators fused writes",
-                "attention as ONNX Runtime's com.microsoft.Attention (about 3% faster on the CPU, ONNX Runtime only)."})
+                "attention as ONNX Runtime's com.microsoft.Attention (about 3%% faster on the CPU, ONNX Runtime only)."})
 public final class ExportCommand implements Callable<Integer> {
 
     @Spec

@@ -112,7 +112,7 @@ public final class PretrainCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}.")
     double minLr;
 
-    @Option(names = "--warmup-steps", description = "Linear warm-up steps (default: 5% of --steps).")
+    @Option(names = "--warmup-steps", description = "Linear warm-up steps (default: 5%% of --steps).")
     Integer warmupSteps;
 
     @Option(names = "--weight-decay", defaultValue = "0.05", description = "AdamW. Default: ${DEFAULT-VALUE}.")
