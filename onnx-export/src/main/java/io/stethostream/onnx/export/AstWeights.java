@@ -108,10 +108,20 @@ public final class AstWeights {
         return m;
     }
 
-    /** Refuses weights that lack a tensor the configuration needs or hold one of another shape. */
+    /**
+     * Refuses weights that lack a tensor the configuration needs, hold one of another shape, or hold one the graph
+     * would not use (other than the training-only projector): a model part that this exporter does not know would
+     * otherwise be dropped without a word, and the exported model would answer differently.
+     */
     public void check(AstConfig config) throws UnconvertibleCheckpointException {
         List<String> problems = new ArrayList<>();
-        for (Map.Entry<String, long[]> e : expectedShapes(config).entrySet()) {
+        Map<String, long[]> expected = expectedShapes(config);
+        for (String name : tensors.keySet()) {
+            if (!expected.containsKey(name) && !name.startsWith("proj_")) {
+                problems.add(name + " is not used by the graph of this configuration");
+            }
+        }
+        for (Map.Entry<String, long[]> e : expected.entrySet()) {
             Tensor t = tensors.get(e.getKey());
             if (t == null) {
                 problems.add(e.getKey() + " missing");

@@ -114,6 +114,20 @@ class RunExportTest {
     }
 
     @Test
+    void weightsTheGraphWouldNotUseAreRefused() throws Exception {
+        // a model part the exporter does not know (here: the window-statistics head, with a configuration that says
+        // there is none) must not be dropped silently
+        try (NDManager m = NDManager.newBaseManager()) {
+            AstWeights withStats = AstWeights.of(TestModels.randomModel(m, CFG.withStats(true), 1));
+            UnconvertibleCheckpointException e = assertThrows(UnconvertibleCheckpointException.class,
+                    () -> withStats.check(CFG));
+            assertTrue(e.getMessage().contains("head_stats_weight is not used by the graph"), e.getMessage());
+            withStats.check(CFG.withStats(true));
+            AstWeights.of(TestModels.randomModel(m, CFG, 1)).check(CFG); // the projector is training-only
+        }
+    }
+
+    @Test
     void missingFilesAreRefused() throws Exception {
         Path dir = run(CFG, CFG, false);
         assertRefused(dir, dir.resolve("nope.params"), "nope.params is missing");
