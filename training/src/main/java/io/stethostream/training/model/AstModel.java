@@ -25,13 +25,20 @@ import java.util.List;
 /**
  * The Audio Spectrogram Transformer of the spec (section 3) with the Patch-Mix hook (section 4) and the contrastive
  * projector (section 5). Input: normalised log-mel (B, 1, T, 128) as the front end produces it (time x mel); it is
- * transposed to (B, 1, 128, T) inside, as AST does, and optionally passed through a convolutional stem
- * ({@link AstConfig#stem()}) before the patch embedding. The plain forward returns [logits, pooled feature].
+ * transposed to (B, 1, 128, T) inside, as AST does, optionally joined by its rectified frame-to-frame rise and fall
+ * ({@link AstConfig#delta()}) and passed through a convolutional stem ({@link AstConfig#stem()}) before the patch
+ * embedding. The head reads the pooled feature and, optionally, statistics of the whole window
+ * ({@link AstConfig#stats()}). The plain forward returns [logits, pooled feature].
  *
  * <p>Results of operations whose first operand is a parameter would belong to the model's NDManager and pile up every
  * step; here every such result is attached to the input's manager, which the trainer closes after each step.
  */
 public final class AstModel extends AbstractBlock {
+
+    /** Floor on the variances of the window statistics (the exported graph uses the same). */
+    public static final float VARIANCE_FLOOR = 1e-6f;
+    /** The window statistics' batch normalisation epsilon (the exported graph uses the same). */
+    public static final float STATS_NORM_EPSILON = 1e-5f;
 
     private final AstConfig config;
     private final Conv2d patchEmbed;
@@ -45,11 +52,6 @@ public final class AstModel extends AbstractBlock {
     private final Linear projIn;
     private final BatchNorm projNorm;
     private final Linear projOut;
-    /** Floor on the variances of the window statistics (the exported graph uses the same). */
-    public static final float VARIANCE_FLOOR = 1e-6f;
-    /** The window statistics' batch normalisation epsilon (the exported graph uses the same). */
-    public static final float STATS_NORM_EPSILON = 1e-5f;
-
     private final Conv2d stem; // null without a convolutional stem
     private final BatchNorm statsNorm; // these two are null without window statistics
     private final Linear statsHead;
