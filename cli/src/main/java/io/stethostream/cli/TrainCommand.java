@@ -235,7 +235,7 @@ public final class TrainCommand implements Callable<Integer> {
             out.println(recipe);
         }
         out.flush();
-        Path init = initialWeights(config, featureSpec); // a refused --init-from leaves no run folder behind
+        InitialWeights init = initialWeights(config, featureSpec); // a refused --init-from leaves no run folder
         Files.createDirectories(dir);
         if (!resume) {
             AtomicFiles.write(dir.resolve("config.json"), JSON.writeValueAsBytes(config));
@@ -248,7 +248,7 @@ public final class TrainCommand implements Callable<Integer> {
         info.put("config", config);
         info.put("featureSpec", featureSpec);
         if (init != null) {
-            info.put("initFrom", init.toString());
+            info.put("initFrom", init.params().toString());
         }
         info.put("cycles", Map.of("train", carved.train().size(), "validation", carved.validation().size(),
                 "test", splits.test().size()));
@@ -256,10 +256,10 @@ public final class TrainCommand implements Callable<Integer> {
         try (Progress progress = new Progress(err, out, dir.resolve("train.log"))) {
             TrainingRun run = new TrainingRun(config, new BatchAssembler(featureSpec).withFit(config.cycleFit()),
                     new TrainingRun.Data(carved.train(), carved.validation(), splits.test()), dir, progress);
-            if (init != null && PretrainedEncoder.isPretrainingRun(initFrom)) {
-                run.initialEncoder(init, PretrainingRun.readInfo(initFrom).model().delta());
+            if (init != null && init.encoder() != null) {
+                run.initialEncoder(init.params(), init.encoder().model().delta());
             } else if (init != null) {
-                run.initialWeights(init);
+                run.initialWeights(init.params());
             }
             report = run.run(resume, info);
         } catch (IllegalArgumentException e) {
@@ -279,16 +279,17 @@ public final class TrainCommand implements Callable<Integer> {
 
     /**
      * --init-from as a .params file: a pretraining run's folder means its encoder, a training run's folder its
-     * validation-selected weights.
+     * validation-selected weights; with the pretraining run's description when it is one.
      */
-    private Path initialWeights(TrainConfig config, FeatureSpec featureSpec) throws IOException {
+    private InitialWeights initialWeights(TrainConfig config, FeatureSpec featureSpec) throws IOException {
         if (initFrom == null) {
             return null;
         }
         boolean pretrainedEncoder = PretrainedEncoder.isPretrainingRun(initFrom);
+        PretrainingRun.EncoderInfo encoder = pretrainedEncoder ? PretrainingRun.readInfo(initFrom) : null;
         if (pretrainedEncoder) {
             try {
-                PretrainedEncoder.checkFits(PretrainingRun.readInfo(initFrom), config.model(), featureSpec);
+                PretrainedEncoder.checkFits(encoder, config.model(), featureSpec);
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException("--init-from " + initFrom + ": " + e.getMessage(), e);
             }
@@ -298,7 +299,11 @@ public final class TrainCommand implements Callable<Integer> {
         if (!Files.isRegularFile(p)) {
             throw new InvalidInputException("--init-from: no weights at " + p);
         }
-        return p;
+        return new InitialWeights(p, encoder);
+    }
+
+    /** The weights --init-from names, and the pretraining run's description when they are an encoder (else null). */
+    private record InitialWeights(Path params, PretrainingRun.EncoderInfo encoder) {
     }
 
     private static void writeConfusion(RunReport.Selection selection, String title, Path png) throws IOException {

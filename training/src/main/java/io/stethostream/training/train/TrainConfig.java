@@ -95,7 +95,7 @@ public record TrainConfig(
 
     @JsonCreator
     public TrainConfig {
-        Method.parse(method);
+        Method parsed = Method.parse(method);
         if (epochs < 1 || batchSize < 2) {
             throw new IllegalArgumentException("need epochs >= 1 and batch size >= 2");
         }
@@ -134,8 +134,7 @@ public record TrainConfig(
         if (new HashSet<>(augment).size() != augment.size()) {
             throw new IllegalArgumentException("augmentation listed twice: " + augment);
         }
-        Method m = Method.parse(method);
-        if (model != null && model.stats() && (m == Method.PATCHMIX || m == Method.TPATCH)) {
+        if (model != null && model.stats() && (parsed == Method.PATCHMIX || parsed == Method.TPATCH)) {
             throw new IllegalArgumentException("window statistics (--stats) describe the whole input and cannot follow "
                     + "a patch mix: method " + method + " scores patch-mixed samples; use ce, mixup, cutmix or "
                     + "patchmix-cl");

@@ -47,6 +47,12 @@ class PretrainingRunTest {
         return out;
     }
 
+    /** A finished three-step pretraining run in {@code dir}, for the fine-tuning tests. */
+    private static void pretrainThreeSteps(Path dir) throws IOException {
+        new PretrainingRun(config(3, 3), SPEC, generatorAudio(), dir, new PretrainingRun.Listener() {
+        }).run(false);
+    }
+
     private static PretrainConfig config(int steps, int checkpointEvery) {
         return new PretrainConfig(MODEL, 2.0, 0.75, 32, 1, 2, steps, 8, 2e-3, 1e-5, Math.min(5, steps - 1), 0.05, 1e-2, 3, 2,
                 checkpointEvery, List.of("synthetic"));
@@ -160,8 +166,7 @@ class PretrainingRunTest {
 
     @Test
     void fineTuningLoadsTheEncoderKeepsAFreshHeadAndRefusesAMismatch(@TempDir Path dir) throws IOException {
-        new PretrainingRun(config(3, 3), SPEC, generatorAudio(), dir, new PretrainingRun.Listener() {
-        }).run(false);
+        pretrainThreeSteps(dir);
         Engine.getInstance().setRandomSeed(12345);
         try (NDManager m = NDManager.newBaseManager()) {
             AstModel file = new AstModel(MODEL);
@@ -207,8 +212,7 @@ class PretrainingRunTest {
 
     @Test
     void anEncoderWithoutDeltaChannelsStartsADeltaOrStatisticsModelAsItself(@TempDir Path dir) throws Exception {
-        new PretrainingRun(config(3, 3), SPEC, generatorAudio(), dir, new PretrainingRun.Listener() {
-        }).run(false);
+        pretrainThreeSteps(dir);
         Engine.getInstance().setRandomSeed(7);
         try (NDManager m = NDManager.newBaseManager()) {
             Path params = dir.resolve(PretrainingRun.ENCODER_PARAMS);
