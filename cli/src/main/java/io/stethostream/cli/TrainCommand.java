@@ -95,11 +95,13 @@ public final class TrainCommand implements Callable<Integer> {
             + "start at zero). The ONNX model's inputs and outputs are the same either way.")
     boolean delta;
 
-    @Option(names = "--stats", description = "The head also reads statistics of the whole window per mel bin (mean, "
-            + "standard deviation, standard deviation of the frame-to-frame difference, largest rise), "
-            + "batch-normalised, through a linear map added to the logits (starting at zero). Off = the spec's. Not "
+    @Option(names = "--stats", arity = "0..1", fallbackValue = "all", paramLabel = "all|change",
+            description = "The head also reads statistics of the whole window per mel bin, batch-normalised, through a "
+            + "linear map added to the logits (starting at zero): 'all' (or no value) the mean, standard deviation, "
+            + "standard deviation of the frame-to-frame difference and largest rise; 'change' only the last two, "
+            + "which do not move with the recording's level or a stethoscope's colouring. Off = the spec's. Not "
             + "with patchmix or tpatch. The ONNX model's inputs and outputs are the same either way.")
-    boolean stats;
+    String stats;
 
     @Option(names = "--stride", defaultValue = "10", description = "Patch stride: 10 (paper) or 16 (cheaper). "
             + "Default: ${DEFAULT-VALUE}.")
@@ -227,8 +229,7 @@ public final class TrainCommand implements Callable<Integer> {
                 splits.skipped().isEmpty() ? "" : ", skipped " + splits.skippedCycles());
         out.printf(Locale.ROOT, "model: %s D=%d depth=%d heads=%d stride=%d%s, %d patches; method %s, %d epochs%n",
                 config.model().preset(), config.model().dim(), config.model().depth(), config.model().heads(),
-                config.model().stride(), (config.model().stem() > 0 ? " stem=" + config.model().stem() : "")
-                        + (config.model().delta() ? " delta" : "") + (config.model().stats() ? " stats" : ""),
+                config.model().stride(), options(config.model()),
                 config.model().patches(), config.method(), config.epochs());
         String recipe = recipe(config);
         if (recipe != null) {
@@ -313,6 +314,23 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** The model's options beyond the preset, as the header line names them. */
+    private static String options(AstConfig m) {
+        return (m.stem() > 0 ? " stem=" + m.stem() : "") + (m.delta() ? " delta" : "")
+                + (m.stats() ? " stats=" + (m.statsChangeOnly() ? "change" : "all") : "");
+    }
+
+    /** --stats' value: false for 'all', true for 'change', anything else refused by name. */
+    private boolean statsChangeOnly() {
+        if (stats == null || stats.equals("all")) {
+            return false;
+        }
+        if (stats.equals("change")) {
+            return true;
+        }
+        throw new InvalidInputException("--stats takes 'all' or 'change', got '" + stats + "'");
+    }
+
     private TrainConfig newConfig() {
         try {
             AstConfig model = AstConfig.preset(preset, stride,
@@ -320,7 +338,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (depth != null) {
                 model = model.withDepth(depth);
             }
-            model = model.withPool(pool).withStem(stem).withDelta(delta).withStats(stats);
+            model = model.withPool(pool).withStem(stem).withDelta(delta).withStats(stats != null, statsChangeOnly());
             return new TrainConfig(data.choice().label(), pathOrNull(data.icbhi()), pathOrNull(data.sprsound()),
                     model, windowSeconds, method, epochs, batchSize, lr, minLr, weightDecay, averaging, tau, alpha,
                     mixAlpha, !noSpecAugment, validationFraction, seed, threads, classWeights, schedule, warmupSteps,

@@ -125,7 +125,7 @@ class TrainCommandTest {
 
     /**
      * The fine-tuning recipe's options parse, reach config.json and train (one tiny epoch); evaluate --band-limit
-     * scores the run on band-limited audio.
+     * scores the run on band-limited audio (with the change-only window statistics, which export must carry).
      */
     @Test
     void theFineTuningRecipeOptionsTrainAndEvaluateScoresBandLimitedAudio() throws IOException {
@@ -134,8 +134,9 @@ class TrainCommandTest {
                 "--window-seconds", "2", "--epochs", "1", "--batch-size", "4", "--method", "ce",
                 "--validation-fraction", "0.25", "--seed", "3", "--schedule", "step-cosine", "--warmup-steps", "1",
                 "--optimizer", "adamw", "--weight-decay", "0.05", "--class-weights", "sqrt", "--augment",
-                "band,gain,noise,shift", "--out", out.toString());
+                "band,gain,noise,shift", "--stats", "change", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains(" stats=change"), r.out());
         assertTrue(r.out().contains("recipe: schedule step-cosine with 1 warm-up steps, optimizer adamw"), r.out());
         JsonNode config = new ObjectMapper().readTree(out.resolve("config.json").toFile());
         assertEquals("step-cosine", config.get("schedule").asText());
@@ -143,6 +144,8 @@ class TrainCommandTest {
         assertEquals("adamw", config.get("optimizer").asText());
         assertEquals("sqrt", config.get("classWeights").asText());
         assertEquals("[\"band\",\"gain\",\"noise\",\"shift\"]", config.get("augment").toString());
+        assertTrue(config.get("model").get("stats").asBoolean() && config.get("model").get("statsChangeOnly")
+                .asBoolean(), config.toString());
         JsonNode epoch = new ObjectMapper().readTree(out.resolve("metrics.json").toFile()).get("epochs").get(0);
         assertTrue(Double.isFinite(epoch.get("trainLoss").asDouble()), epoch.toString());
 
@@ -167,7 +170,7 @@ class TrainCommandTest {
         assertEquals(ExitCodes.BAD_INPUT, r.code());
         assertTrue(r.err().contains("--warmup-steps") && r.err().contains("--schedule step-cosine"), r.err());
         for (String[] option : new String[][] {{"--optimizer", "sgd"}, {"--schedule", "linear"},
-                {"--augment", "gain,reverb"}, {"--class-weights", "balanced"}}) {
+                {"--augment", "gain,reverb"}, {"--class-weights", "balanced"}, {"--stats", "levels"}}) {
             CliResult bad = run("train", "--dataset", "icbhi", "--root", icbhi.toString(), option[0], option[1],
                     "--out", dir.resolve("o").toString());
             assertEquals(ExitCodes.BAD_INPUT, bad.code(), String.join(" ", option));

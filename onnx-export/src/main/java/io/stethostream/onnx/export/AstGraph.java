@@ -258,7 +258,8 @@ final class AstGraph {
     /**
      * The window statistics' share of the logits, as AstModel computes it: per mel bin the mean and standard deviation
      * over frames, the standard deviation of the frame-to-frame difference and its largest rise, (B, 4 x bins) in
-     * that order; batch-normalised with the running statistics; a linear map without bias.
+     * that order (only the last two with statsChangeOnly); batch-normalised with the running statistics; a linear
+     * map without bias.
      */
     private String statsLogits() {
         String frames = g.node("Reshape", "stats_input", new String[] {ModelMetadata.INPUT,
@@ -270,11 +271,12 @@ final class AstGraph {
                 g.longs("stats_zero", new long[] {0}, 1), g.longs("stats_last", new long[] {c.frames() - 1L}, 1),
                 axis});
         String step = g.node("Sub", "stats_step", new String[] {later, earlier}); // (B, T - 1, bins)
-        String mean = g.node("ReduceMean", "stats_mean", new String[] {frames}, attrs("axes", 1),
-                attr("keepdims", 0L));
         String rise = g.node("ReduceMax", "stats_rise", new String[] {step}, attrs("axes", 1), attr("keepdims", 0L));
-        String all = g.node("Concat", "stats", new String[] {mean, deviation(frames, "stats_sd"),
-                deviation(step, "stats_step_sd"), rise}, attr("axis", 1L));
+        String stepSd = deviation(step, "stats_step_sd");
+        String[] parts = c.statsChangeOnly() ? new String[] {stepSd, rise}
+                : new String[] {g.node("ReduceMean", "stats_mean", new String[] {frames}, attrs("axes", 1),
+                        attr("keepdims", 0L)), deviation(frames, "stats_sd"), stepSd, rise};
+        String all = g.node("Concat", "stats", parts, attr("axis", 1L));
         String norm = g.node("BatchNormalization", "stats_norm", new String[] {all,
                 weight("head_stats_norm_gamma"), weight("head_stats_norm_beta"),
                 weight("head_stats_norm_runningMean"), weight("head_stats_norm_runningVar")},

@@ -41,25 +41,26 @@ class AstOnnxParityTest {
     }
 
     @ParameterizedTest(name = "{4}: D={0} depth={1} heads={2} stride={3} pool={5} stem={6} delta={7} stats={8}")
-    @CsvSource({"32, 2, 2, 16, STANDARD, prefix, 0, false, false",
-            "64, 1, 4, 10, STANDARD, prefix, 0, false, false", "32, 2, 2, 16, FUSED, prefix, 0, false, false",
-            "48, 3, 3, 10, FUSED, prefix, 0, false, false", "64, 1, 4, 10, FUSED, prefix, 0, false, false",
-            "32, 2, 2, 16, STANDARD, mean, 0, false, false", "48, 3, 3, 10, FUSED, mean, 0, false, false",
-            "64, 1, 4, 10, FUSED, mean, 0, false, false", "32, 2, 2, 16, STANDARD, prefix, 4, false, false",
-            "48, 2, 3, 16, FUSED, prefix, 8, false, false", "32, 1, 2, 10, FUSED, mean, 4, false, false",
-            "32, 2, 2, 16, STANDARD, prefix, 0, true, false", "48, 2, 3, 16, FUSED, mean, 8, true, false",
-            "32, 2, 2, 16, STANDARD, prefix, 0, false, true", "48, 2, 3, 16, FUSED, mean, 4, true, true"})
+    @CsvSource({"32, 2, 2, 16, STANDARD, prefix, 0, false, none",
+            "64, 1, 4, 10, STANDARD, prefix, 0, false, none", "32, 2, 2, 16, FUSED, prefix, 0, false, none",
+            "48, 3, 3, 10, FUSED, prefix, 0, false, none", "64, 1, 4, 10, FUSED, prefix, 0, false, none",
+            "32, 2, 2, 16, STANDARD, mean, 0, false, none", "48, 3, 3, 10, FUSED, mean, 0, false, none",
+            "64, 1, 4, 10, FUSED, mean, 0, false, none", "32, 2, 2, 16, STANDARD, prefix, 4, false, none",
+            "48, 2, 3, 16, FUSED, prefix, 8, false, none", "32, 1, 2, 10, FUSED, mean, 4, false, none",
+            "32, 2, 2, 16, STANDARD, prefix, 0, true, none", "48, 2, 3, 16, FUSED, mean, 8, true, none",
+            "32, 2, 2, 16, STANDARD, prefix, 0, false, all", "48, 2, 3, 16, FUSED, mean, 4, true, all",
+            "32, 2, 2, 16, STANDARD, prefix, 0, false, change", "48, 2, 3, 10, FUSED, mean, 8, true, change"})
     void logitsAndEmbeddingMatchDjl(int dim, int depth, int heads, int stride, AstOnnxExporter.Operators operators,
-                                    String pool, int stem, boolean delta, boolean stats) throws Exception {
+                                    String pool, int stem, boolean delta, String stats) throws Exception {
         AstConfig cfg = TestModels.config(dim, depth, heads, stride).withPool(pool).withStem(stem).withDelta(delta)
-                .withStats(stats);
+                .withStats(!stats.equals("none"), stats.equals("change"));
         Path file = tmp.resolve("model.onnx");
         try (NDManager manager = NDManager.newBaseManager()) {
             AstModel model = TestModels.randomModel(manager, cfg, 7);
             AstOnnxExporter.export(model, TestModels.SPEC, TestModels.description(), true, operators, file);
             keepForChecker(file, operators.name().toLowerCase(java.util.Locale.ROOT) + "-D" + dim + "-s" + stride
                     + "-" + pool + (stem > 0 ? "-stem" + stem : "") + (delta ? "-delta" : "")
-                    + (stats ? "-stats" : ""));
+                    + (stats.equals("none") ? "" : "-stats-" + stats));
             assertOperators(file, operators, depth, cfg.meanPool());
             try (OnnxModel onnx = OnnxModel.open(file, new OnnxModel.Options(2, OnnxModel.Device.CPU))) {
                 for (int b : new int[] {1, 8}) {

@@ -36,6 +36,12 @@ import java.util.Locale;
  *                  existed reads as. A linear model on exactly these statistics finds the crackles that the
  *                  transformer alone misses (docs/results.md); they are pooled over the window and not linear in the
  *                  input, which 16 x 16 linear patch embeddings do not easily build.
+ * @param statsChangeOnly with {@code stats}, whether the head reads only the two statistics of the frame-to-frame
+ *                  change (its standard deviation and largest rise, {@value #CHANGE_STATS_PER_BIN} x mel bins).
+ *                  false (all four) is what a configuration written before the option existed reads as. The
+ *                  change statistics do not move with the recording's level or a stethoscope's fixed colouring
+ *                  (a constant per bin cancels in a difference), which the mean and spread of the level do; in the
+ *                  band-statistics probe they carried almost all of the crackle evidence that held on test patients.
  */
 public record AstConfig(
         @JsonProperty("preset") String preset,
@@ -49,7 +55,8 @@ public record AstConfig(
         @JsonProperty("pool") String pool,
         @JsonProperty("stem") int stem,
         @JsonProperty("delta") boolean delta,
-        @JsonProperty("stats") boolean stats) {
+        @JsonProperty("stats") boolean stats,
+        @JsonProperty("statsChangeOnly") boolean statsChangeOnly) {
 
     public static final int PATCH = 16;
     public static final String POOL_PREFIX = "prefix";
@@ -60,6 +67,8 @@ public record AstConfig(
     public static final int STEM_KERNEL = 3;
     /** Statistics per mel bin that the head reads with {@link #stats()}. */
     public static final int STATS_PER_BIN = 4;
+    /** Statistics per mel bin with {@link #statsChangeOnly()}: those of the frame-to-frame change. */
+    public static final int CHANGE_STATS_PER_BIN = 2;
 
     public AstConfig {
         if (dim < 1 || depth < 1 || heads < 1 || dim % heads != 0) {
@@ -80,37 +89,56 @@ public record AstConfig(
         if (stem < 0 || stem > MAX_STEM) {
             throw new IllegalArgumentException("stem channels must be 0 (none) to " + MAX_STEM + ", got " + stem);
         }
+        if (statsChangeOnly && !stats) {
+            throw new IllegalArgumentException("statsChangeOnly chooses which window statistics the head reads; it "
+                    + "needs stats");
+        }
     }
 
     /** A configuration pooled as the spec does (the prefix tokens). */
     public AstConfig(String preset, int dim, int depth, int heads, int stride, int melBins, int frames, int classes) {
-        this(preset, dim, depth, heads, stride, melBins, frames, classes, POOL_PREFIX, 0, false, false);
+        this(preset, dim, depth, heads, stride, melBins, frames, classes, POOL_PREFIX, 0, false, false, false);
     }
 
     /** This configuration with the head reading {@code newPool} ({@value #POOL_PREFIX} or {@value #POOL_MEAN}). */
     public AstConfig withPool(String newPool) {
-        return new AstConfig(preset, dim, depth, heads, stride, melBins, frames, classes, newPool, stem, delta, stats);
+        return new AstConfig(preset, dim, depth, heads, stride, melBins, frames, classes, newPool, stem, delta, stats,
+                statsChangeOnly);
     }
 
     /** This configuration with a convolutional stem of {@code channels} channels (0: none). */
     public AstConfig withStem(int channels) {
-        return new AstConfig(preset, dim, depth, heads, stride, melBins, frames, classes, pool, channels, delta, stats);
+        return new AstConfig(preset, dim, depth, heads, stride, melBins, frames, classes, pool, channels, delta, stats,
+                statsChangeOnly);
     }
 
     /** This configuration with (or without) the two rectified frame-difference channels. */
     public AstConfig withDelta(boolean on) {
-        return new AstConfig(preset, dim, depth, heads, stride, melBins, frames, classes, pool, stem, on, stats);
+        return new AstConfig(preset, dim, depth, heads, stride, melBins, frames, classes, pool, stem, on, stats,
+                statsChangeOnly);
     }
 
-    /** This configuration with (or without) the window statistics read by the head. */
+    /** This configuration with (or without) all four window statistics read by the head. */
     public AstConfig withStats(boolean on) {
-        return new AstConfig(preset, dim, depth, heads, stride, melBins, frames, classes, pool, stem, delta, on);
+        return withStats(on, false);
     }
 
-    /** How many window statistics the head reads: {@value #STATS_PER_BIN} per mel bin, or 0 without them. */
+    /** This configuration with (or without) the window statistics, all four or only the change's two. */
+    public AstConfig withStats(boolean on, boolean changeOnly) {
+        return new AstConfig(preset, dim, depth, heads, stride, melBins, frames, classes, pool, stem, delta, on,
+                changeOnly);
+    }
+
+    /** Statistics per mel bin that the head reads: 4, 2 with {@link #statsChangeOnly()}, 0 without stats. */
+    @JsonIgnore
+    public int statsPerBin() {
+        return !stats ? 0 : statsChangeOnly ? CHANGE_STATS_PER_BIN : STATS_PER_BIN;
+    }
+
+    /** How many window statistics the head reads: {@link #statsPerBin()} per mel bin. */
     @JsonIgnore
     public int statsFeatures() {
-        return stats ? STATS_PER_BIN * melBins : 0;
+        return statsPerBin() * melBins;
     }
 
     /** Channels of the model's own input: the log-mel, and its rise and fall with {@link #delta()}. */
@@ -142,7 +170,8 @@ public record AstConfig(
     }
 
     public AstConfig withDepth(int newDepth) {
-        return new AstConfig(preset, dim, newDepth, heads, stride, melBins, frames, classes, pool, stem, delta, stats);
+        return new AstConfig(preset, dim, newDepth, heads, stride, melBins, frames, classes, pool, stem, delta, stats,
+                statsChangeOnly);
     }
 
     /** Patch rows along the mel axis: (128 - 16) / stride + 1 = 12 at stride 10. */

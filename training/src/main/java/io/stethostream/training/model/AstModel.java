@@ -195,18 +195,22 @@ public final class AstModel extends AbstractBlock {
         if (statsHead == null) {
             return out;
         }
-        NDArray s = statsNorm.forward(ps, new NDList(windowStatistics(input)), training).singletonOrThrow();
+        NDArray s = statsNorm.forward(ps, new NDList(windowStatistics(input, config.statsChangeOnly())), training)
+                .singletonOrThrow();
         return out.add(statsHead.forward(ps, new NDList(s), training).singletonOrThrow());
     }
 
     /**
      * Statistics of each input window (B, 1, T, bins), per mel bin: mean, standard deviation over frames, standard
-     * deviation of the frame-to-frame difference, largest rise; (B, 4 x bins), each statistic's bins together.
+     * deviation of the frame-to-frame difference, largest rise; (B, 4 x bins), each statistic's bins together. With
+     * {@code changeOnly} only the last two, (B, 2 x bins).
      */
-    static NDArray windowStatistics(NDArray input) {
+    static NDArray windowStatistics(NDArray input, boolean changeOnly) {
         NDArray x = input.squeeze(1); // (B, T, bins)
         NDArray d = x.get(":, 1:, :").sub(x.get(":, :-1, :"));
-        return NDArrays.concat(new NDList(x.mean(new int[] {1}), deviation(x), deviation(d), d.max(new int[] {1})), 1);
+        NDList change = new NDList(deviation(d), d.max(new int[] {1}));
+        return NDArrays.concat(changeOnly ? change
+                : new NDList(x.mean(new int[] {1}), deviation(x)).addAll(change), 1);
     }
 
     /** Standard deviation over axis 1 (frames), the variance floored by {@link #VARIANCE_FLOOR}. */

@@ -193,13 +193,15 @@ class AstModelTest {
         try (NDManager m = NDManager.newBaseManager()) {
             // two mel bins over four frames: bin 0 = 1, 3, 2, 2; bin 1 = 0, 0, 0, 4
             NDArray x = m.create(new float[] {1, 0, 3, 0, 2, 0, 2, 4}, new Shape(1, 1, 4, 2));
-            float[] s = AstModel.windowStatistics(x).toFloatArray();
+            float[] s = AstModel.windowStatistics(x, false).toFloatArray();
             double floor = AstModel.VARIANCE_FLOOR;
             float[] want = {2f, 1f, // means
                 (float) Math.sqrt(0.5 + floor), (float) Math.sqrt(3 + floor), // sd over frames
                 (float) Math.sqrt(14.0 / 9 + floor), (float) Math.sqrt(32.0 / 9 + floor), // sd of (2,-1,0), (0,0,4)
                 2f, 4f}; // largest rise
             assertArrayEquals(want, s, 1e-5f);
+            assertArrayEquals(Arrays.copyOfRange(want, 4, 8), AstModel.windowStatistics(x, true).toFloatArray(),
+                    1e-5f, "change only: the difference's deviation and largest rise");
             AstModel model = initialised(m, stats);
             String head = model.getParameters().keys().stream().filter(n -> n.endsWith("head_stats_weight"))
                     .findFirst().orElseThrow();
@@ -217,6 +219,25 @@ class AstModelTest {
         }
     }
 
+    @Test
+    void changeOnlyStatisticsAreTheDifferencesTwoAndNeedStats() throws Exception {
+        AstConfig all = new AstConfig("custom", 32, 1, 2, 16, 128, 64, 4).withStats(true);
+        AstConfig change = all.withStats(true, true);
+        assertEquals(2 * 128, change.statsFeatures());
+        assertEquals(2 * 128, change.withDepth(2).withStem(4).withDelta(true).withPool("mean").statsFeatures(),
+                "the other options keep it");
+        assertJsonReadsBack(change, all, "statsChangeOnly", "false");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> all.withStats(false, true));
+        assertTrue(e.getMessage().contains("needs stats"), e.getMessage());
+        try (NDManager m = NDManager.newBaseManager()) {
+            AstModel model = initialised(m, change);
+            String head = model.getParameters().keys().stream().filter(n -> n.endsWith("head_stats_weight"))
+                    .findFirst().orElseThrow();
+            NDArray w = model.getParameters().get(head).getArray();
+            assertArrayEquals(new long[] {4, 2 * 128}, w.getShape().getShape());
+        }
+    }
+
     /**
      * {@code withOption} survives a JSON round trip, and {@code plain}'s JSON without {@code field} (as written before
      * the option existed) reads as {@code plain}, whose value of the field is {@code defaultJson}.
@@ -226,7 +247,7 @@ class AstModelTest {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         assertEquals(withOption, json.readValue(json.writeValueAsString(withOption), AstConfig.class));
         String old = json.writeValueAsString(plain).replace(",\"" + field + "\":" + defaultJson, "");
-        assertFalse(old.contains(field), old);
+        assertFalse(old.contains("\"" + field + "\""), old);
         assertEquals(plain, json.readValue(old, AstConfig.class), "a configuration without " + field);
     }
 
