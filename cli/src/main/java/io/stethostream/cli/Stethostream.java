@@ -19,6 +19,7 @@ import java.io.PrintWriter;
                 TrainCommand.class,
                 ExportCommand.class,
                 EvaluateCommand.class,
+                EvaluateAlertsCommand.class,
                 ClassifyCommand.class,
                 DeployCommand.class,
                 RollbackCommand.class,

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -114,5 +115,37 @@ class AlertTrackerTest {
         assertEquals(Kind.SIGNAL_LOST, e.get(0).kind());
         assertEquals(State.CLEARED, e.get(0).state());
         assertTrue(tracker.onAudio(state, "d", 21_000).isEmpty());
+    }
+    /** The verdict of the alerts of a fresh recording of {@code labels} ("-" = an unusable window). */
+    private RecordingVerdict verdictOf(String... labels) {
+        AlertState fresh = new AlertState();
+        RecordingVerdict v = new RecordingVerdict();
+        for (String l : labels) {
+            tracker.onPrediction(fresh, l.equals("-") ? bad() : w(l)).forEach(v::add);
+        }
+        return v;
+    }
+
+    @Test
+    void aRecordingsVerdictIsWhatItsAlertsShowed() {
+        assertEquals("normal", verdictOf("normal", "crackle", "normal", "wheeze", "normal", "normal").label(),
+                "2 abnormal windows of 5 raise nothing");
+        RecordingVerdict crackle = verdictOf("crackle", "normal", "crackle", "crackle", "normal", "normal", "normal");
+        assertEquals("crackle", crackle.label(), "raised, then cleared: it was shown");
+        assertEquals(1, crackle.abnormalRaised());
+        assertEquals("wheeze", verdictOf("wheeze", "wheeze", "wheeze").label());
+        assertEquals("both", verdictOf("crackle", "wheeze", "crackle").label(), "one alert of both kinds");
+        assertEquals("both", verdictOf("wheeze", "wheeze", "wheeze", "crackle").label(),
+                "a wheeze alert updated when a crackle window joins it");
+    }
+
+    @Test
+    void aRecordingsVerdictCountsEachEpisodeAndNotesPoorSignal() {
+        RecordingVerdict v = verdictOf("crackle", "crackle", "crackle", "normal", "normal", "normal", "-", "-", "-",
+                "crackle", "crackle", "crackle");
+        assertEquals(2, v.abnormalRaised(), "cleared by 3 normal windows, raised again");
+        assertTrue(v.poorSignal(), "3 unusable windows in a row");
+        assertEquals("crackle", v.label());
+        assertFalse(verdictOf("crackle", "-", "-", "normal").poorSignal());
     }
 }

@@ -1,0 +1,121 @@
+package io.stethostream.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.stethostream.cli.CliResult.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code evaluate-alerts} with the shipped model on the demo's SPRSound-shaped folder (a normal, a CAS and a DAS
+ * recording of the inter-patient test set), and its answers to bad input.
+ */
+class EvaluateAlertsCommandTest {
+
+    private static final Path DEMO = Path.of("../demo/recordings");
+
+    @TempDir
+    Path dir;
+
+    private static String[] args(Path root, String... more) {
+        List<String> a = new java.util.ArrayList<>(List.of("evaluate-alerts", "--model",
+                Defaults.shippedModel().toString(), "--root", root.toString(), "--threads", "2"));
+        a.addAll(List.of(more));
+        return a.toArray(String[]::new);
+    }
+
+    /** recording name -> [record label, alerts showed] from recordings.csv. */
+    private static Map<String, String[]> rows(Path csv) throws IOException {
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("recording,patient,record_label,windows,usable_windows,alerts_showed,abnormal_alerts_raised,"
+                + "poor_signal", lines.get(0));
+        Map<String, String[]> out = new HashMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            out.put(f[0], new String[] {f[2], f[5], f[3]});
+        }
+        return out;
+    }
+
+    @Test
+    void theDemoRecordingsReplayedAsStreamsShowTheAlertsTheModelHears() throws IOException {
+        Path out = dir.resolve("alerts");
+        CliResult r = run(args(DEMO, "--json", "--out", out.toString()));
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals("inter-test", j.get("set").asText());
+        assertEquals(3, j.get("recordings").asInt());
+        assertEquals(3, j.get("scored").asInt());
+        assertEquals(0, j.get("unreadable").asInt());
+        // 15.4 s + 9.2 s + the DAS recording at a 2 s hop of 4 s windows
+        assertTrue(j.get("windows").asInt() >= 6 + 3, r.out());
+        Map<String, String[]> rows = rows(out.resolve("recordings.csv"));
+        assertEquals(3, rows.size());
+        assertEquals("Normal", rows.get("40890405_3.3_0_p1_3652")[0]);
+        assertEquals("normal", rows.get("40890405_3.3_0_p1_3652")[1], "6 normal windows raise nothing");
+        assertEquals("6", rows.get("40890405_3.3_0_p1_3652")[2]);
+        assertEquals("CAS", rows.get("65118898_0.7_0_p1_4170")[0]);
+        assertEquals("wheeze", rows.get("65118898_0.7_0_p1_4170")[1], "3 wheeze windows of 3 raise wheezes");
+        JsonNode scores = j.get("scores");
+        assertEquals(1.0, scores.get("recall").get("normal").asDouble(), 1e-9);
+        assertEquals(1.0, scores.get("recall").get("wheeze").asDouble(), 1e-9);
+        assertTrue(Files.size(out.resolve("confusion.png")) > 1000);
+        assertEquals(j, new ObjectMapper().readTree(out.resolve("scores.json").toFile()));
+
+        CliResult stricter = run(args(DEMO, "--json", "--raise-abnormal", "4", "--of-last", "5"));
+        assertEquals(ExitCodes.OK, stricter.code(), stricter.err());
+        JsonNode s = new ObjectMapper().readTree(stricter.out());
+        assertEquals("alerts at 4 of the last 5 usable windows", s.get("rule").asText());
+        assertEquals(0.0, s.get("scores").get("recall").get("wheeze").asDouble(), 1e-9,
+                "3 wheeze windows cannot raise a 4-of-5 alert");
+    }
+
+    @Test
+    void anUnreadableRecordingIsNamedAndCountedAndTheOthersStillScored() throws IOException {
+        Path root = dir.resolve("sprsound");
+        Path json = root.resolve("test_classification_json/2022/inter_test_json");
+        Path wav = root.resolve("test_classification_wav/2022");
+        Files.createDirectories(json);
+        Files.createDirectories(wav);
+        String normal = "40890405_3.3_0_p1_3652";
+        Files.copy(DEMO.resolve("test_classification_json/2022/inter_test_json/" + normal + ".json"),
+                json.resolve(normal + ".json"));
+        Files.copy(DEMO.resolve("test_classification_wav/2022/" + normal + ".flac"), wav.resolve(normal + ".flac"));
+        Files.writeString(json.resolve("1_1.0_0_p1_1.json"),
+                "{\"record_annotation\": \"DAS\", \"event_annotation\": []}");
+        Files.write(wav.resolve("1_1.0_0_p1_1.wav"), new byte[] {'x', 1, 2, 3});
+
+        CliResult r = run(args(root, "--json"));
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        assertTrue(r.err().contains("1_1.0_0_p1_1.wav"), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals(1, j.get("unreadable").asInt());
+        assertEquals(1, j.get("scored").asInt());
+    }
+
+    @Test
+    void badRootSetAndRuleAreTheUsersErrors() {
+        CliResult missing = run(args(dir.resolve("nowhere")));
+        assertEquals(ExitCodes.BAD_INPUT, missing.code());
+        assertTrue(missing.err().contains("nowhere"), missing.err());
+        CliResult set = run(args(DEMO, "--set", "holdout"));
+        assertEquals(ExitCodes.BAD_INPUT, set.code());
+        assertTrue(set.err().contains("holdout"), set.err());
+        CliResult rule = run(args(DEMO, "--raise-abnormal", "6", "--of-last", "5"));
+        assertEquals(ExitCodes.BAD_INPUT, rule.code());
+        assertTrue(rule.err().contains("--raise-abnormal"), rule.err());
+        CliResult noAudio = run(args(DEMO, "--set", "intra-test"));
+        assertEquals(ExitCodes.BAD_INPUT, noAudio.code());
+        assertTrue(noAudio.err().contains("intra-test"), noAudio.err());
+    }
+}
