@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import io.stethostream.ingest.features.FeatureSpec;
 import io.stethostream.training.data.CycleLoader;
 import io.stethostream.training.data.LabelledCycle;
+import io.stethostream.training.data.TrainingUnits;
 import io.stethostream.training.data.ValidationSplit;
 import io.stethostream.training.eval.IcbhiScores;
 import io.stethostream.training.model.AstModel;
@@ -108,7 +109,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                             + " (choose --weights best-val, best-test or last)");
                 }
             }
-            data.defaults(config.dataset(), config.icbhiRoot(), config.sprsoundRoot());
+            data.defaults(config.dataset(), config.icbhiRoot(), config.sprsoundRoot(), config.units());
             FeatureSpec featureSpec = onnx ? onnxModel.featureSpec()
                     : FeatureSpec.PATCH_MIX.withWindowSeconds(config.windowSeconds());
             BatchAssembler assembler = assembler(featureSpec).withFit(config.cycleFit());
@@ -138,14 +139,16 @@ public final class EvaluateCommand implements Callable<Integer> {
                 }
                 result.put("dataset", data.choice().label());
                 result.put("split", split);
+                result.put("units", data.units().label());
                 if (bandLimit != null) {
                     result.put("bandLimitHz", bandLimit);
                 }
                 result.put("scores", scores);
                 out.println(TrainCommand.JSON.writeValueAsString(result));
             } else {
-                out.printf(Locale.ROOT, "device: %s%n%s on %s %s (%d cycles%s)%n%s%n", device, what,
-                        data.choice().label(), split, cycles.size(),
+                out.printf(Locale.ROOT, "device: %s%n%s on %s %s (%d %s%s)%n%s%n", device, what,
+                        data.choice().label(), split, cycles.size(), data.units() == TrainingUnits.EVENTS ? "cycles"
+                                : "windows",
                         bandLimit == null ? "" : ", through " + bandLimit + " Hz sampling", scores.summary());
             }
             out.flush();

@@ -6,6 +6,7 @@ import io.stethostream.ingest.AtomicFiles;
 import io.stethostream.ingest.cycles.CycleFit;
 import io.stethostream.ingest.features.FeatureSpec;
 import io.stethostream.training.data.CycleLoader;
+import io.stethostream.training.data.TrainingUnits;
 import io.stethostream.training.data.ValidationSplit;
 import io.stethostream.training.eval.EpochRecord;
 import io.stethostream.training.eval.Plots;
@@ -215,7 +216,11 @@ public final class TrainCommand implements Callable<Integer> {
         boolean resume = output.resume != null;
         Path dir = resume ? output.resume : output.out;
         TrainConfig config = resume ? readConfig(dir) : newConfig();
-        data.defaults(config.dataset(), config.icbhiRoot(), config.sprsoundRoot());
+        if (resume && data.units != null && data.units() != config.trainingUnits()) {
+            throw new InvalidInputException("--units " + data.units + ": the run in " + dir + " trains on "
+                    + config.units());
+        }
+        data.defaults(config.dataset(), config.icbhiRoot(), config.sprsoundRoot(), config.units());
         if (!resume && Files.exists(dir.resolve("config.json"))) {
             throw new InvalidInputException(dir + " already holds a run; use --resume " + dir + " or a new --out");
         }
@@ -224,8 +229,9 @@ public final class TrainCommand implements Callable<Integer> {
         CycleLoader.Splits splits = data.load(featureSpec, err);
         ValidationSplit.Carved carved = ValidationSplit.carve(splits.train(), config.validationFraction(),
                 config.seed());
-        out.printf(Locale.ROOT, "data: %s, %d train / %d validation (patient-disjoint) / %d test cycles%s%n",
+        out.printf(Locale.ROOT, "data: %s, %d train / %d validation (patient-disjoint) / %d test %s%s%n",
                 config.dataset(), carved.train().size(), carved.validation().size(), splits.test().size(),
+                config.trainingUnits() == TrainingUnits.WINDOWS ? "windows" : "cycles",
                 splits.skipped().isEmpty() ? "" : ", skipped " + splits.skippedCycles());
         out.printf(Locale.ROOT, "model: %s D=%d depth=%d heads=%d stride=%d%s, %d patches; method %s, %d epochs%n",
                 config.model().preset(), config.model().dim(), config.model().depth(), config.model().heads(),
@@ -342,7 +348,7 @@ public final class TrainCommand implements Callable<Integer> {
             return new TrainConfig(data.choice().label(), pathOrNull(data.icbhi()), pathOrNull(data.sprsound()),
                     model, windowSeconds, method, epochs, batchSize, lr, minLr, weightDecay, averaging, tau, alpha,
                     mixAlpha, !noSpecAugment, validationFraction, seed, threads, classWeights, schedule, warmupSteps,
-                    optimizer, augmentations()).withFit(fit).withEma(ema);
+                    optimizer, augmentations()).withFit(fit).withEma(ema).withUnits(data.units().label());
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(e.getMessage(), e);
         }

@@ -3,6 +3,7 @@ package io.stethostream.cli;
 import io.stethostream.ingest.features.FeatureSpec;
 import io.stethostream.training.data.CycleLoader;
 import io.stethostream.training.data.DatasetChoice;
+import io.stethostream.training.data.TrainingUnits;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -28,8 +29,18 @@ final class TrainingData {
     @Option(names = "--sprsound-root", paramLabel = "DIR", description = "SPRSound folder (overrides --root).")
     Path sprsoundRoot;
 
+    @Option(names = "--units", paramLabel = "events|windows", description = {"What an example is: events = the "
+            + "annotated cycles and events fitted to the window (the paper's and the datasets' official task); "
+            + "windows = the windows the stream classifies, of the model's length at its hop from the start of each "
+            + "recording, labelled by the annotated spans they overlap (unlabelled ones left out).",
+            "Default: events, or with --resume / --checkpoint the run's."})
+    String units;
+
     /** Fills what the command line left out from a run's configuration (resume, evaluate). */
-    void defaults(String runDataset, String runIcbhiRoot, String runSprsoundRoot) {
+    void defaults(String runDataset, String runIcbhiRoot, String runSprsoundRoot, String runUnits) {
+        if (units == null) {
+            units = runUnits;
+        }
         if (dataset == null) {
             dataset = runDataset;
             if (root == null && icbhiRoot == null && runIcbhiRoot != null) {
@@ -38,6 +49,15 @@ final class TrainingData {
             if (root == null && sprsoundRoot == null && runSprsoundRoot != null) {
                 sprsoundRoot = Path.of(runSprsoundRoot);
             }
+        }
+    }
+
+    /** The units to load: --units, else the run's, else events. */
+    TrainingUnits units() {
+        try {
+            return TrainingUnits.parse(units);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("--units: " + e.getMessage(), e);
         }
     }
 
@@ -91,7 +111,7 @@ final class TrainingData {
             }
         }
         try (ProgressReporter progress = new ProgressReporter(err, "Loading " + choice().label())) {
-            return CycleLoader.load(choice(), icbhi(), sprsound(), spec, progress);
+            return CycleLoader.load(choice(), icbhi(), sprsound(), spec, units(), progress);
         } catch (io.stethostream.ingest.dataset.DatasetFormatException e) {
             throw new InvalidInputException(e.getMessage(), e);
         }

@@ -134,9 +134,10 @@ class TrainCommandTest {
                 "--window-seconds", "2", "--epochs", "1", "--batch-size", "4", "--method", "ce",
                 "--validation-fraction", "0.25", "--seed", "3", "--schedule", "step-cosine", "--warmup-steps", "1",
                 "--optimizer", "adamw", "--weight-decay", "0.05", "--class-weights", "sqrt", "--augment",
-                "band,gain,noise,shift", "--stats", "change", "--out", out.toString());
+                "band,gain,noise,shift", "--stats", "change", "--units", "windows", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains(" stats=change"), r.out());
+        assertTrue(r.out().contains("test windows"), r.out());
         assertTrue(r.out().contains("recipe: schedule step-cosine with 1 warm-up steps, optimizer adamw"), r.out());
         JsonNode config = new ObjectMapper().readTree(out.resolve("config.json").toFile());
         assertEquals("step-cosine", config.get("schedule").asText());
@@ -146,6 +147,7 @@ class TrainCommandTest {
         assertEquals("[\"band\",\"gain\",\"noise\",\"shift\"]", config.get("augment").toString());
         assertTrue(config.get("model").get("stats").asBoolean() && config.get("model").get("statsChangeOnly")
                 .asBoolean(), config.toString());
+        assertEquals("windows", config.get("units").asText());
         JsonNode epoch = new ObjectMapper().readTree(out.resolve("metrics.json").toFile()).get("epochs").get(0);
         assertTrue(Double.isFinite(epoch.get("trainLoss").asDouble()), epoch.toString());
 
@@ -154,7 +156,18 @@ class TrainCommandTest {
         assertEquals(0, eval.code(), eval.err());
         JsonNode result = new ObjectMapper().readTree(eval.out());
         assertEquals(4000, result.get("bandLimitHz").asInt());
-        assertTrue(result.get("scores").get("cycles").asLong() > 0);
+        assertEquals("windows", result.get("units").asText(), "the run's units by default");
+        long windows = result.get("scores").get("cycles").asLong();
+        assertTrue(windows > 0);
+        CliResult events = run("evaluate", "--checkpoint", out.toString(), "--weights", "last", "--units", "events",
+                "--json");
+        assertEquals(0, events.code(), events.err());
+        JsonNode eventScores = new ObjectMapper().readTree(events.out());
+        assertEquals("events", eventScores.get("units").asText());
+        assertTrue(eventScores.get("scores").get("cycles").asLong() != windows, events.out());
+        CliResult resume = run("train", "--resume", out.toString(), "--units", "events");
+        assertEquals(ExitCodes.BAD_INPUT, resume.code());
+        assertTrue(resume.err().contains("--units events") && resume.err().contains("windows"), resume.err());
         CliResult text = run("evaluate", "--checkpoint", out.toString(), "--weights", "last", "--band-limit", "8000");
         assertEquals(0, text.code(), text.err());
         assertTrue(text.out().contains("through 8000 Hz sampling"), text.out());
@@ -170,7 +183,8 @@ class TrainCommandTest {
         assertEquals(ExitCodes.BAD_INPUT, r.code());
         assertTrue(r.err().contains("--warmup-steps") && r.err().contains("--schedule step-cosine"), r.err());
         for (String[] option : new String[][] {{"--optimizer", "sgd"}, {"--schedule", "linear"},
-                {"--augment", "gain,reverb"}, {"--class-weights", "balanced"}, {"--stats", "levels"}}) {
+                {"--augment", "gain,reverb"}, {"--class-weights", "balanced"}, {"--stats", "levels"},
+                {"--units", "segments"}}) {
             CliResult bad = run("train", "--dataset", "icbhi", "--root", icbhi.toString(), option[0], option[1],
                     "--out", dir.resolve("o").toString());
             assertEquals(ExitCodes.BAD_INPUT, bad.code(), String.join(" ", option));

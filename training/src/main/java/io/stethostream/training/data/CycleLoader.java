@@ -5,6 +5,8 @@ import io.stethostream.ingest.audio.AudioFiles;
 import io.stethostream.ingest.audio.AudioFormatException;
 import io.stethostream.ingest.audio.Resampling;
 import io.stethostream.ingest.cycles.CyclePreparer;
+import io.stethostream.ingest.cycles.SlidingWindows;
+import io.stethostream.ingest.cycles.WindowLabeler;
 import io.stethostream.ingest.dataset.Cycle;
 import io.stethostream.ingest.dataset.IcbhiDataset;
 import io.stethostream.ingest.dataset.IcbhiRecording;
@@ -22,6 +24,7 @@ import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +70,9 @@ public final class CycleLoader {
         /** ICBHI recording with audio that the official split file does not assign to train or test. */
         NO_SPLIT,
         /** The cycle starts at or past the end of the audio. */
-        OUTSIDE_AUDIO
+        OUTSIDE_AUDIO,
+        /** With {@link TrainingUnits#WINDOWS}: a window that no annotated span overlaps enough to label it. */
+        UNLABELLED_WINDOW
     }
 
     /**
@@ -143,7 +148,19 @@ public final class CycleLoader {
      */
     public static Splits load(DatasetChoice choice, Path icbhiRoot, Path sprsoundRoot, FeatureSpec spec,
                               ScanProgress progress) throws IOException {
+        return load(choice, icbhiRoot, sprsoundRoot, spec, TrainingUnits.EVENTS, progress);
+    }
+
+    /**
+     * Loads, decodes and cuts the chosen database(s) into {@code units}: annotated events (as
+     * {@link #load(DatasetChoice, Path, Path, FeatureSpec, ScanProgress)}) or the stream's windows of the spec's length
+     * and hop, labelled by the spans they overlap; windows that no span counts for are skipped
+     * ({@link SkipReason#UNLABELLED_WINDOW}), and a recording shorter than one window is one example, fitted later.
+     */
+    public static Splits load(DatasetChoice choice, Path icbhiRoot, Path sprsoundRoot, FeatureSpec spec,
+                              TrainingUnits units, ScanProgress progress) throws IOException {
         Objects.requireNonNull(choice, "choice");
+        Objects.requireNonNull(units, "units");
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(progress, "progress");
         List<Job> jobs = new ArrayList<>();
@@ -168,7 +185,8 @@ public final class CycleLoader {
         try {
             List<Future<Decoded>> futures = new ArrayList<>(jobs.size());
             for (Job job : jobs) {
-                futures.add(pool.submit(() -> decode(job, spec, preparer)));
+                futures.add(pool.submit(() -> units == TrainingUnits.WINDOWS ? decodeWindows(job, spec)
+                        : decode(job, spec, preparer)));
             }
             for (int i = 0; i < jobs.size(); i++) {
                 Decoded d = await(futures.get(i), jobs.get(i));
@@ -234,15 +252,18 @@ public final class CycleLoader {
         }
     }
 
-    private static Decoded decode(Job job, FeatureSpec spec, CyclePreparer preparer) throws IOException {
-        AudioClip clip;
+    private static AudioClip decodeClip(Job job, FeatureSpec spec) throws IOException {
         try {
-            clip = Resampling.resample(AudioFiles.read(job.audio()), spec.sampleRate());
+            return Resampling.resample(AudioFiles.read(job.audio()), spec.sampleRate());
         } catch (AudioFormatException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new IOException(job.audio() + ": cannot decode: " + e.getMessage(), e);
         }
+    }
+
+    private static Decoded decode(Job job, FeatureSpec spec, CyclePreparer preparer) throws IOException {
+        AudioClip clip = decodeClip(job, spec);
         List<Cycle> kept = new ArrayList<>(job.cycles().size());
         List<Integer> keptIndex = new ArrayList<>(job.cycles().size());
         List<Skipped> skipped = new ArrayList<>();
@@ -263,6 +284,33 @@ public final class CycleLoader {
             Cycle c = kept.get(k);
             out.add(new LabelledCycle(job.dataset(), job.recording(), job.patient(), keptIndex.get(k), c.start(),
                     c.end(), c.label(), slices.get(k)));
+        }
+        return new Decoded(out, skipped);
+    }
+
+    /** The recording cut as the stream cuts it: full windows at the hop from its start, not faded. */
+    private static Decoded decodeWindows(Job job, FeatureSpec spec) throws IOException {
+        AudioClip clip = decodeClip(job, spec);
+        int rate = spec.sampleRate();
+        List<LabelledCycle> out = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
+        List<SlidingWindows.Window> windows = SlidingWindows.over(clip.durationSeconds(), spec.windowSeconds(),
+                spec.hopSamples() / (double) rate, job.cycles(), new WindowLabeler());
+        if (windows.isEmpty() && clip.length() > 0) {
+            windows = List.of(new SlidingWindows.Window(0, 0, clip.durationSeconds(),
+                    new WindowLabeler().label(0, clip.durationSeconds(), job.cycles())));
+        }
+        for (SlidingWindows.Window w : windows) {
+            if (w.label().isEmpty()) {
+                skipped.add(new Skipped(job.dataset(), job.recording(), w.index(), 1, SkipReason.UNLABELLED_WINDOW,
+                        String.format(java.util.Locale.ROOT, "%.3f-%.3f s overlaps no annotated span enough",
+                                w.start(), w.end())));
+                continue;
+            }
+            int from = (int) Math.round(w.start() * rate);
+            int to = Math.min(clip.length(), from + spec.windowSamples());
+            out.add(new LabelledCycle(job.dataset(), job.recording(), job.patient(), w.index(), w.start(), w.end(),
+                    w.label().get(), Arrays.copyOfRange(clip.samples(), from, to)));
         }
         return new Decoded(out, skipped);
     }

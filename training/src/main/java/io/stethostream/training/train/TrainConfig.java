@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.stethostream.ingest.cycles.CycleFit;
 import io.stethostream.training.augment.WaveformAugment;
 import io.stethostream.training.data.ClassCounts;
+import io.stethostream.training.data.TrainingUnits;
 import io.stethostream.training.model.AstConfig;
 
 import java.util.HashSet;
@@ -55,6 +56,8 @@ import java.util.List;
  * @param ema            decay per step of an exponential moving average of the weights that is evaluated, selected
  *                       and saved instead of the trained weights ({@link WeightAverage}); 0 (the paper's; the default
  *                       when absent): none
+ * @param units          what an example is ({@link TrainingUnits}): {@code events} (the paper's; the default when
+ *                       absent) or {@code windows}, the stream's windows labelled by the spans they overlap
  */
 public record TrainConfig(
         @JsonProperty("dataset") String dataset,
@@ -82,7 +85,8 @@ public record TrainConfig(
         @JsonProperty("optimizer") String optimizer,
         @JsonProperty("augment") List<String> augment,
         @JsonProperty("fit") String fit,
-        @JsonProperty("ema") Double ema) {
+        @JsonProperty("ema") Double ema,
+        @JsonProperty("units") String units) {
 
     /** The values {@code classWeights} takes. */
     public static final List<String> CLASS_WEIGHTS = List.of("default", "inverse", "sqrt", "none");
@@ -140,6 +144,7 @@ public record TrainConfig(
                     + "patchmix-cl");
         }
         fit = fit == null ? CycleFit.TILE.label() : CycleFit.parse(fit).label();
+        units = TrainingUnits.parse(units).label();
         ema = ema == null ? 0.0 : ema;
         if (!(ema >= 0 && ema < 1)) {
             throw new IllegalArgumentException("the weight average's decay (--ema) must be 0 (off) or in (0, 1), got "
@@ -155,7 +160,7 @@ public record TrainConfig(
                        String schedule, Integer warmupSteps, String optimizer, List<String> augment) {
         this(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize, learningRate,
                 minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment, validationFraction, seed,
-                threads, classWeights, schedule, warmupSteps, optimizer, augment, null, null);
+                threads, classWeights, schedule, warmupSteps, optimizer, augment, null, null, null);
     }
 
     /**
@@ -168,28 +173,44 @@ public record TrainConfig(
                        boolean specAugment, double validationFraction, long seed, int threads, String classWeights) {
         this(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize, learningRate,
                 minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment, validationFraction, seed,
-                threads, classWeights, null, null, null, null, null, null);
+                threads, classWeights, null, null, null, null, null, null, null);
     }
 
     /** This configuration with the fine-tuning recipe's options (null: the paper's). */
     public TrainConfig withRecipe(String schedule, Integer warmupSteps, String optimizer, List<String> augment) {
         return new TrainConfig(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize,
                 learningRate, minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment,
-                validationFraction, seed, threads, classWeights, schedule, warmupSteps, optimizer, augment, fit, ema);
+                validationFraction, seed, threads, classWeights, schedule, warmupSteps, optimizer, augment, fit, ema,
+                units);
     }
 
     /** This configuration with short cycles repeated as {@code fit} says ({@code tile} or {@code crossfade}). */
     public TrainConfig withFit(String fit) {
         return new TrainConfig(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize,
                 learningRate, minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment,
-                validationFraction, seed, threads, classWeights, schedule, warmupSteps, optimizer, augment, fit, ema);
+                validationFraction, seed, threads, classWeights, schedule, warmupSteps, optimizer, augment, fit, ema,
+                units);
     }
 
     /** This configuration with a weight average of this decay per step evaluated and saved (0: none). */
     public TrainConfig withEma(double ema) {
         return new TrainConfig(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize,
                 learningRate, minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment,
-                validationFraction, seed, threads, classWeights, schedule, warmupSteps, optimizer, augment, fit, ema);
+                validationFraction, seed, threads, classWeights, schedule, warmupSteps, optimizer, augment, fit, ema,
+                units);
+    }
+
+    /** This configuration with examples of these units ({@code events} or {@code windows}). */
+    public TrainConfig withUnits(String units) {
+        return new TrainConfig(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize,
+                learningRate, minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment,
+                validationFraction, seed, threads, classWeights, schedule, warmupSteps, optimizer, augment, fit, ema,
+                units);
+    }
+
+    /** What one example of the run is. */
+    public TrainingUnits trainingUnits() {
+        return TrainingUnits.parse(units);
     }
 
     /** How the run repeats cycles shorter than the window. */

@@ -151,6 +151,37 @@ class CycleLoaderTest {
     }
 
     @Test
+    void windowsAreCutAsTheStreamCutsThemAndLabelledByTheEventsTheyOverlap() throws IOException {
+        FeatureSpec oneSecond = SPEC.withWindowSeconds(1.0).withHopSeconds(0.5);
+        CycleLoader.Splits s = CycleLoader.load(DatasetChoice.SPRSOUND, null, spr, oneSecond, TrainingUnits.WINDOWS,
+                ScanProgress.NONE);
+        // 2 s of audio: windows at 0, 0.5 and 1 s; Normal 0-1 s, Fine Crackle 1-1.8 s (counts from 0.4 s of overlap)
+        assertEquals(List.of("sprsound/100_5.0_0_p1_1#0", "sprsound/100_5.0_0_p1_1#1", "sprsound/100_5.0_0_p1_1#2"),
+                ids(s.train()));
+        assertEquals(List.of(RespiratoryClass.NORMAL, RespiratoryClass.CRACKLE, RespiratoryClass.CRACKLE),
+                s.train().stream().map(LabelledCycle::label).toList());
+        assertEquals(0.5, s.train().get(1).start(), 1e-9);
+        Path wav = spr.resolve("train_classification_wav/100_5.0_0_p1_1.wav");
+        AudioClip clip = Resampling.resample(AudioFiles.read(wav), SPEC.sampleRate());
+        assertArrayEquals(Arrays.copyOfRange(clip.samples(), 8000, 24000), s.train().get(1).samples(),
+                "the window's own samples, not faded");
+        // 1 s test recording: exactly one window, Wheeze+Crackle and Stridor in it
+        assertEquals(List.of(RespiratoryClass.BOTH), s.test().stream().map(LabelledCycle::label).toList());
+
+        FeatureSpec twoSeconds = SPEC.withWindowSeconds(2.0).withHopSeconds(1.0);
+        CycleLoader.Splits longer = CycleLoader.load(DatasetChoice.SPRSOUND, null, spr, twoSeconds,
+                TrainingUnits.WINDOWS, ScanProgress.NONE);
+        assertEquals(1, longer.test().size(), "a recording shorter than a window is one example");
+        assertEquals(16000, longer.test().get(0).samples().length, "its whole audio, fitted later like a cycle");
+
+        write(spr.resolve("train_classification_json/100_5.0_0_p1_1.json"), json("Normal", event(0, 300, "Normal")));
+        CycleLoader.Splits gaps = CycleLoader.load(DatasetChoice.SPRSOUND, null, spr, oneSecond,
+                TrainingUnits.WINDOWS, ScanProgress.NONE);
+        assertEquals(1, gaps.train().size(), "only the first window overlaps the annotated 0.3 s");
+        assertEquals(2, gaps.skippedCycles().get(CycleLoader.SkipReason.UNLABELLED_WINDOW));
+    }
+
+    @Test
     void sprSoundTrainAndInterTestSkippingPoorQualityAndEventsOutsideTheAudio() throws IOException {
         CycleLoader.Splits s = CycleLoader.load(DatasetChoice.SPRSOUND, null, spr, SPEC, ScanProgress.NONE);
         assertEquals(List.of("sprsound/100_5.0_0_p1_1#0", "sprsound/100_5.0_0_p1_1#1"), ids(s.train()));

@@ -1,0 +1,32 @@
+package io.stethostream.training.data;
+
+import java.util.Locale;
+
+/**
+ * What one training or scoring example is. {@code events}: an annotated cycle or event, fitted to the window (the
+ * paper's, and ICBHI's and SPRSound's official event-level task). {@code windows}: the windows the stream itself
+ * classifies, of the model's length at its hop from the start of each recording, labelled by the annotated spans they
+ * overlap ({@link io.stethostream.ingest.cycles.WindowLabeler}); the stream never sees an event's boundaries, so a
+ * model for the stream can be trained and scored on what it will be given.
+ */
+public enum TrainingUnits {
+    EVENTS, WINDOWS;
+
+    /** The name in options and config.json. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses {@code events} or {@code windows}; null reads as events (configurations written before the option). */
+    public static TrainingUnits parse(String s) {
+        if (s == null) {
+            return EVENTS;
+        }
+        for (TrainingUnits u : values()) {
+            if (u.label().equals(s)) {
+                return u;
+            }
+        }
+        throw new IllegalArgumentException("units must be events or windows, got '" + s + "'");
+    }
+}
