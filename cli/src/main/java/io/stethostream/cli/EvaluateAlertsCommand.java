@@ -105,7 +105,8 @@ public final class EvaluateAlertsCommand implements Callable<Integer> {
     int threads;
 
     /** One replayed recording. */
-    private record Row(SprSoundRecording recording, int windows, int usable, RecordingVerdict verdict) {
+    private record Row(SprSoundRecording recording, int windows, int usable, List<String> labels,
+                       RecordingVerdict verdict) {
     }
 
     @Override
@@ -244,7 +245,8 @@ public final class EvaluateAlertsCommand implements Callable<Integer> {
                     Map.of());
             tracker.onPrediction(state, p).forEach(verdict::add);
         }
-        return new Row(r, windows.size(), usable.size(), verdict);
+        return new Row(r, windows.size(), usable.size(),
+                Arrays.stream(labels).filter(java.util.Objects::nonNull).toList(), verdict);
     }
 
     /** Labels of the usable windows (null for the others), in batches of 8 as the stream batches. */
@@ -277,8 +279,10 @@ public final class EvaluateAlertsCommand implements Callable<Integer> {
         int tooShort = 0;
         long windows = 0;
         long usable = 0;
+        Map<String, Integer> windowLabels = new java.util.TreeMap<>();
         for (Row row : rows) {
             windows += row.windows();
+            row.labels().forEach(l -> windowLabels.merge(l, 1, Integer::sum));
             usable += row.usable();
             if (row.windows() == 0) {
                 tooShort++;
@@ -307,6 +311,7 @@ public final class EvaluateAlertsCommand implements Callable<Integer> {
         result.put("scored", rows.size() - poorQuality);
         result.put("windows", windows);
         result.put("usableWindows", usable);
+        result.set("windowLabels", TrainCommand.JSON.valueToTree(windowLabels));
         result.put("tooShortForAWindow", tooShort);
         result.put("unreadable", unreadable.size());
         result.put("poorQualityRecordings", poorQuality);
@@ -325,8 +330,8 @@ public final class EvaluateAlertsCommand implements Callable<Integer> {
                     which.label(), rows.size(), rules, bandLimit == null ? "" : ", through " + bandLimit + " Hz",
                     scores.summary());
             o.printf(Locale.ROOT, "recall per record label: %s%n", recalls(scores));
-            o.printf(Locale.ROOT, "%d windows, %d usable; %d recordings too short for one window (no alert)%n",
-                    windows, usable, tooShort);
+            o.printf(Locale.ROOT, "%d windows, %d usable (labelled %s); %d recordings too short for one window (no "
+                    + "alert)%n", windows, usable, windowLabels, tooShort);
             o.printf(Locale.ROOT, "Poor Quality recordings (not scored): %d, poor_signal on %d, an abnormal alert on "
                     + "%d; poor_signal on %d scored recordings%n", poorQuality, poorQualityFlagged,
                     poorQualityAlerted, poorSignalOnClassified);
