@@ -30,7 +30,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -152,8 +151,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         List<Span> out = new ArrayList<>();
         for (SlidingWindows.Window w : SlidingWindows.over(duration, fs.windowSamples() / (double) rate, hop,
                 List.of(), new WindowLabeler())) {
-            int from = (int) Math.round(w.start() * rate);
-            out.add(new Span(w.start(), w.end(), Arrays.copyOfRange(clip.samples(), from, from + fs.windowSamples()),
+            out.add(new Span(w.start(), w.end(), SlidingWindows.samples(clip.samples(), rate, w, fs.windowSamples()),
                     false, null));
         }
         if (out.isEmpty() && clip.samples().length > 0) {

@@ -220,8 +220,7 @@ public final class EvaluateAlertsCommand implements Callable<Integer> {
         List<Long> startMicros = new ArrayList<>();
         for (SlidingWindows.Window w : SlidingWindows.over(samples.length / (double) rate,
                 fs.windowSamples() / (double) rate, hop, List.of(), new WindowLabeler())) {
-            int from = (int) Math.round(w.start() * rate);
-            windows.add(Arrays.copyOfRange(samples, from, from + fs.windowSamples()));
+            windows.add(SlidingWindows.samples(samples, rate, w, fs.windowSamples()));
             startMicros.add(Math.round(w.start() * 1e6));
         }
         QualityReport[] reports = new QualityReport[windows.size()];

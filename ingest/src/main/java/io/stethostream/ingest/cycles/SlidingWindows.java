@@ -4,6 +4,7 @@ import io.stethostream.ingest.dataset.Cycle;
 import io.stethostream.ingest.dataset.RespiratoryClass;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,5 +37,14 @@ public final class SlidingWindows {
             out.add(new Window(i, start, end, labeler.label(start, end, spans)));
         }
         return out;
+    }
+
+    /**
+     * The samples of window {@code w} of a recording at {@code sampleRate}: {@code length} samples from the window's
+     * start, zero-padded where rounding puts its end a sample past the recording's.
+     */
+    public static float[] samples(float[] recording, int sampleRate, Window w, int length) {
+        int from = (int) Math.round(w.start() * sampleRate);
+        return Arrays.copyOfRange(recording, from, from + length);
     }
 }
