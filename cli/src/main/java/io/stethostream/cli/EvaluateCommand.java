@@ -111,7 +111,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             data.defaults(config.dataset(), config.icbhiRoot(), config.sprsoundRoot(), config.units());
             FeatureSpec featureSpec = onnx ? onnxModel.featureSpec()
-                    : FeatureSpec.PATCH_MIX.withWindowSeconds(config.windowSeconds());
+                    : config.featureSpec();
             BatchAssembler assembler = assembler(featureSpec).withFit(config.cycleFit());
             List<LabelledCycle> cycles = cycles(featureSpec, config);
             String device;

@@ -1,7 +1,9 @@
 package io.stethostream.cli;
 
 import io.stethostream.ingest.AtomicFiles;
+import io.stethostream.ingest.cycles.CycleFit;
 import io.stethostream.ingest.features.FeatureSpec;
+import io.stethostream.training.data.InputNormalisation;
 import io.stethostream.training.model.AstConfig;
 import io.stethostream.training.pretrain.PretrainConfig;
 import io.stethostream.training.pretrain.PretrainingRun;
@@ -122,6 +124,13 @@ public final class PretrainCommand implements Callable<Integer> {
             + "variance before its target is normalised. Default: ${DEFAULT-VALUE}.")
     double varianceFloor;
 
+    @Option(names = "--norm", defaultValue = "audioset", paramLabel = NormChoice.DESCRIPTION, description = {
+            "What the log-mel is normalised with: audioset (the reference's statistics), dataset (the mean and "
+                    + "deviation of this run's audio, measured on up to 2000 recordings; stethoscope audio sits far "
+                    + "below AudioSet's level) or two numbers. train --init-from uses the encoder's. Default: "
+                    + "${DEFAULT-VALUE}."})
+    String norm;
+
     @Option(names = "--checkpoint-every", defaultValue = "200", description = "Default: ${DEFAULT-VALUE}.")
     int checkpointEvery;
 
@@ -142,7 +151,11 @@ public final class PretrainCommand implements Callable<Integer> {
                     + " or a new --out");
         }
         PretrainConfig config = resume ? readConfig(dir) : newConfig();
-        FeatureSpec featureSpec = FeatureSpec.PATCH_MIX.withWindowSeconds(config.windowSeconds());
+        NormChoice normChoice = resume ? new NormChoice(false, config.normalisation()) : NormChoice.parse(norm);
+        if (!resume) {
+            config = config.withNormalisation(normChoice.given());
+        }
+        FeatureSpec featureSpec = config.featureSpec();
         List<Path> files = resume ? filesOf(config.sources()) : filesOf(sources());
         out.println("device: " + TorchSetup.configure(config.threads()));
         UnlabeledAudio.Loaded loaded;
@@ -158,6 +171,15 @@ public final class PretrainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "audio: %d recordings, %.2f h (%d files skipped as unreadable)%n",
                 loaded.recordings().size(), loaded.seconds(featureSpec.sampleRate()) / 3600,
                 loaded.skipped().size());
+        if (normChoice.measure()) {
+            // measured on the crops' source audio; the normalisation never changes what is decoded
+            config = config.withNormalisation(InputNormalisation.measure(featureSpec,
+                    loaded.recordings().stream().map(UnlabeledAudio.Recording::samples).toList(), CycleFit.TILE));
+            featureSpec = config.featureSpec();
+        }
+        out.println("normalisation: " + (config.normalisation() == null ? "AudioSet's (mean "
+                + featureSpec.normMean() + ", std " + featureSpec.normStd() + ")"
+                : config.normalisation() + (normChoice.measure() ? ", measured on this audio" : "")));
         AstConfig m = config.model();
         out.printf(Locale.ROOT, "encoder: %s D=%d depth=%d heads=%d stride=%d%s, %d patches, %.0f%% masked; "
                         + "decoder width %d depth %d; %d steps of %d crops%n", m.preset(), m.dim(), m.depth(),

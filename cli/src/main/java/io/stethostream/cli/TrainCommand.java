@@ -6,6 +6,8 @@ import io.stethostream.ingest.AtomicFiles;
 import io.stethostream.ingest.cycles.CycleFit;
 import io.stethostream.ingest.features.FeatureSpec;
 import io.stethostream.training.data.CycleLoader;
+import io.stethostream.training.data.InputNormalisation;
+import io.stethostream.training.data.LabelledCycle;
 import io.stethostream.training.data.TrainingUnits;
 import io.stethostream.training.data.ValidationSplit;
 import io.stethostream.training.eval.EpochRecord;
@@ -203,6 +205,13 @@ public final class TrainCommand implements Callable<Integer> {
                     + "count) (gentler on a rare class), none = no method's. Default: ${DEFAULT-VALUE}.")
     String classWeights;
 
+    @Option(names = "--norm", paramLabel = NormChoice.DESCRIPTION, description = {"What the log-mel is "
+            + "normalised with: audioset (the reference's statistics), dataset (the mean and deviation of the "
+            + "training split's log-mel, or a pretrained encoder's own when --init-from names one that was "
+            + "pretrained with --norm dataset) or two numbers (the statistics of weights being fine-tuned). Kept in "
+            + "the run and in the exported model. Default: a pretrained encoder's, else audioset."})
+    String norm;
+
     @Option(names = "--init-from", paramLabel = "FILE|DIR", description = "Fine-tune: start from these weights (a "
             + ".params file, a training run folder's model-best-val.params, or a pretraining run folder's encoder, "
             + "whose head and projector start fresh) instead of a random initialisation. The model options must "
@@ -216,6 +225,7 @@ public final class TrainCommand implements Callable<Integer> {
         boolean resume = output.resume != null;
         Path dir = resume ? output.resume : output.out;
         TrainConfig config = resume ? readConfig(dir) : newConfig();
+        NormChoice normChoice = resume ? null : NormChoice.parse(norm); // refuses a bad value before loading data
         if (resume && data.units != null && data.units() != config.trainingUnits()) {
             throw new InvalidInputException("--units " + data.units + ": the run in " + dir + " trains on "
                     + config.units());
@@ -225,10 +235,14 @@ public final class TrainCommand implements Callable<Integer> {
             throw new InvalidInputException(dir + " already holds a run; use --resume " + dir + " or a new --out");
         }
         out.println("device: " + TorchSetup.configure(config.threads()));
-        FeatureSpec featureSpec = FeatureSpec.PATCH_MIX.withWindowSeconds(config.windowSeconds());
+        FeatureSpec featureSpec = config.featureSpec(); // the normalisation never changes what is loaded
         CycleLoader.Splits splits = data.load(featureSpec, err);
         ValidationSplit.Carved carved = ValidationSplit.carve(splits.train(), config.validationFraction(),
                 config.seed());
+        if (!resume) {
+            config = config.withNormalisation(normalisation(normChoice, config, featureSpec, carved.train(), out));
+            featureSpec = config.featureSpec();
+        }
         out.printf(Locale.ROOT, "data: %s, %d train / %d validation (patient-disjoint) / %d test %s%s%n",
                 config.dataset(), carved.train().size(), carved.validation().size(), splits.test().size(),
                 config.trainingUnits() == TrainingUnits.WINDOWS ? "windows" : "cycles",
@@ -282,6 +296,40 @@ public final class TrainCommand implements Callable<Integer> {
         out.println("wrote " + dir.resolve("metrics.json") + ", learning-curves.png, confusion-*.png");
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /**
+     * The statistics a new run normalises with (null: AudioSet's): --norm's, where --norm dataset with a pretrained
+     * encoder that was itself normalised by its audio takes the encoder's (what its weights expect); without --norm,
+     * a pretrained encoder's, else AudioSet's.
+     */
+    private InputNormalisation normalisation(NormChoice choice, TrainConfig config, FeatureSpec spec,
+                                             List<LabelledCycle> train, PrintWriter out) throws IOException {
+        InputNormalisation encoder = null;
+        if (initFrom != null && PretrainedEncoder.isPretrainingRun(initFrom)) {
+            FeatureSpec es = PretrainingRun.readInfo(initFrom).featureSpec();
+            if (es != null && (es.normMean() != spec.normMean() || es.normStd() != spec.normStd())) {
+                encoder = InputNormalisation.of(es);
+            }
+        }
+        InputNormalisation chosen;
+        String why;
+        if (choice.given() != null) {
+            chosen = choice.given();
+            why = "given";
+        } else if (encoder != null && (norm == null || choice.measure())) {
+            chosen = encoder;
+            why = "the pretrained encoder's";
+        } else if (choice.measure()) {
+            chosen = InputNormalisation.measure(spec, train.stream().map(LabelledCycle::samples).toList(),
+                    config.cycleFit());
+            why = "measured on the training split";
+        } else {
+            chosen = null;
+            why = "AudioSet's";
+        }
+        out.println("normalisation: " + (chosen == null ? InputNormalisation.of(spec) : chosen) + " (" + why + ")");
+        return chosen;
     }
 
     /**

@@ -1,19 +1,25 @@
 package io.stethostream.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stethostream.ingest.features.FeatureSpec;
 import io.stethostream.ingest.synth.RespiratorySoundGenerator;
 import io.stethostream.ingest.synth.SoundKind;
 import io.stethostream.ingest.synth.SynthParameters;
 import io.stethostream.ingest.synth.SyntheticRecordingWriter;
+import io.stethostream.runtime.OnnxModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import static io.stethostream.cli.CliResult.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** pretrain, then train --init-from, through the real parser on synthetic recordings. */
@@ -58,19 +64,7 @@ class PretrainCommandTest {
         assertEquals(0, again.code(), again.out() + again.err());
 
         // fine-tune on an ICBHI-layout folder made of the same kind of recordings
-        Path icbhi = dir.resolve("icbhi");
-        Path files = icbhi.resolve("audio_and_txt_files");
-        Files.createDirectories(files);
-        StringBuilder split = new StringBuilder();
-        SoundKind[] kinds = {SoundKind.NORMAL, SoundKind.CRACKLE, SoundKind.WHEEZE, SoundKind.BOTH};
-        for (int p = 0; p < 6; p++) {
-            String name = (101 + p) + "_1b1_Al_sc_Meditron";
-            var rec = RespiratorySoundGenerator.generate(new SynthParameters(kinds[p % 4], 8, 8000, 20, p));
-            SyntheticRecordingWriter.write(files, name, rec);
-            Files.delete(files.resolve(name + ".events.json"));
-            split.append(name).append('\t').append(p < 4 ? "train" : "test").append("\r\n");
-        }
-        Files.writeString(icbhi.resolve("ICBHI_challenge_train_test.txt"), split.toString());
+        Path icbhi = icbhiFolder(dir);
         Path tuned = dir.resolve("tuned");
         CliResult t = run("train", "--dataset", "icbhi", "--root", icbhi.toString(), "--depth", "1", "--stride", "16",
                 "--window-seconds", "2", "--epochs", "1", "--batch-size", "2", "--method", "ce",
@@ -85,6 +79,77 @@ class PretrainCommandTest {
                 "--init-from", run.toString(), "--out", refused.toString());
         assertEquals(ExitCodes.BAD_INPUT, bad.code(), bad.out() + bad.err());
         assertTrue(bad.err().contains("depth is 1 in the encoder, 2 here"), bad.err());
+        assertFalse(Files.exists(refused.resolve("config.json")));
+    }
+
+    /** An ICBHI-layout folder of six synthetic recordings, four of them in the training split. */
+    private static Path icbhiFolder(Path dir) throws IOException {
+        Path icbhi = dir.resolve("icbhi");
+        Path files = icbhi.resolve("audio_and_txt_files");
+        Files.createDirectories(files);
+        StringBuilder split = new StringBuilder();
+        SoundKind[] kinds = {SoundKind.NORMAL, SoundKind.CRACKLE, SoundKind.WHEEZE, SoundKind.BOTH};
+        for (int p = 0; p < 6; p++) {
+            String name = (101 + p) + "_1b1_Al_sc_Meditron";
+            var rec = RespiratorySoundGenerator.generate(new SynthParameters(kinds[p % 4], 8, 8000, 20, p));
+            SyntheticRecordingWriter.write(files, name, rec);
+            Files.delete(files.resolve(name + ".events.json"));
+            split.append(name).append('\t').append(p < 4 ? "train" : "test").append("\r\n");
+        }
+        Files.writeString(icbhi.resolve("ICBHI_challenge_train_test.txt"), split.toString());
+        return icbhi;
+    }
+
+    @Test
+    void theDatasetNormalisationIsMeasuredOnThePretrainingAudioAndFineTuningKeepsIt(@TempDir Path dir)
+            throws IOException {
+        Path run = dir.resolve("pretrained");
+        String[] args = pretrainArgs(audioFolder(dir), run);
+        String[] withNorm = Arrays.copyOf(args, args.length + 2);
+        withNorm[args.length] = "--norm";
+        withNorm[args.length + 1] = "dataset";
+        CliResult r = run(withNorm);
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("measured on this audio"), r.out());
+        ObjectMapper json = new ObjectMapper();
+        JsonNode encoderSpec = json.readTree(run.resolve("encoder.json").toFile()).get("featureSpec");
+        double mean = encoderSpec.get("normMean").asDouble();
+        double std = encoderSpec.get("normStd").asDouble();
+        assertNotEquals(FeatureSpec.PATCH_MIX.normMean(), mean, 1e-3, "measured, not AudioSet's");
+        assertNotEquals(FeatureSpec.PATCH_MIX.normStd(), std, 1e-3);
+        JsonNode kept = json.readTree(run.resolve("pretrain-config.json").toFile()).get("normalisation");
+        assertEquals(mean, kept.get("mean").asDouble(), 0.0);
+        assertEquals(std, kept.get("std").asDouble(), 0.0);
+
+        // fine-tuning from it without --norm takes the encoder's statistics, and so does its exported model
+        Path icbhi = icbhiFolder(dir);
+        Path tuned = dir.resolve("tuned");
+        String[] train = {"train", "--dataset", "icbhi", "--root", icbhi.toString(), "--depth", "1", "--stride", "16",
+                "--window-seconds", "2", "--epochs", "1", "--batch-size", "2", "--method", "ce",
+                "--validation-fraction", "0.25", "--init-from", run.toString(), "--out", tuned.toString()};
+        CliResult t = run(train);
+        assertEquals(0, t.code(), t.out() + t.err());
+        assertTrue(t.out().contains("(the pretrained encoder's)"), t.out());
+        JsonNode tunedSpec = json.readTree(tuned.resolve("feature-spec.json").toFile());
+        assertEquals(mean, tunedSpec.get("normMean").asDouble(), 0.0);
+        assertEquals(std, tunedSpec.get("normStd").asDouble(), 0.0);
+        Path onnx = dir.resolve("tuned.onnx");
+        assertEquals(0, run("export", "--checkpoint", tuned.toString(), "--weights", "last", "--out",
+                onnx.toString()).code());
+        try (OnnxModel model = OnnxModel.open(onnx)) {
+            assertEquals(mean, model.featureSpec().normMean(), 0.0);
+            assertEquals(std, model.featureSpec().normStd(), 0.0);
+        }
+
+        // AudioSet's statistics on this encoder: refused, naming the mismatch, no run folder left
+        Path refused = dir.resolve("refused");
+        String[] audioset = Arrays.copyOf(train, train.length + 2);
+        audioset[train.length - 1] = refused.toString();
+        audioset[train.length] = "--norm";
+        audioset[train.length + 1] = "audioset";
+        CliResult bad = run(audioset);
+        assertEquals(ExitCodes.BAD_INPUT, bad.code(), bad.out() + bad.err());
+        assertTrue(bad.err().contains("front-end normalisation mean"), bad.err());
         assertFalse(Files.exists(refused.resolve("config.json")));
     }
 

@@ -2,6 +2,7 @@ package io.stethostream.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stethostream.ingest.features.FeatureSpec;
 import io.stethostream.ingest.synth.RespiratorySoundGenerator;
 import io.stethostream.ingest.synth.SoundKind;
 import io.stethostream.ingest.synth.SynthParameters;
@@ -13,9 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import static io.stethostream.cli.CliResult.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** train, resume and evaluate through the real parser, on a small ICBHI-layout folder of synthetic recordings. */
@@ -174,6 +178,57 @@ class TrainCommandTest {
         CliResult bad = run("evaluate", "--checkpoint", out.toString(), "--weights", "last", "--band-limit", "2000");
         assertEquals(ExitCodes.BAD_INPUT, bad.code());
         assertTrue(bad.err().contains("--band-limit"), bad.err());
+    }
+
+    @Test
+    void theDatasetNormalisationIsMeasuredOnTheTrainingSplitKeptOnResumeAndUsedByEvaluate() throws IOException {
+        Path out = dir.resolve("normalised");
+        String[] args = trainArgs(out, 1);
+        String[] withNorm = Arrays.copyOf(args, args.length + 2);
+        withNorm[args.length] = "--norm";
+        withNorm[args.length + 1] = "dataset";
+        CliResult r = run(withNorm);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("(measured on the training split)"), r.out());
+        ObjectMapper json = new ObjectMapper();
+        JsonNode kept = json.readTree(out.resolve("config.json").toFile()).get("normalisation");
+        JsonNode spec = json.readTree(out.resolve("feature-spec.json").toFile());
+        assertEquals(kept.get("mean").asDouble(), spec.get("normMean").asDouble(), 0.0);
+        assertEquals(kept.get("std").asDouble(), spec.get("normStd").asDouble(), 0.0);
+        assertNotEquals(FeatureSpec.PATCH_MIX.normMean(), kept.get("mean").asDouble(), 1e-3);
+
+        // resume reads it back; evaluate --checkpoint and the exported model normalise alike, so they score alike
+        CliResult resumed = run("train", "--resume", out.toString());
+        assertEquals(0, resumed.code(), resumed.err());
+        assertEquals(spec, json.readTree(out.resolve("feature-spec.json").toFile()));
+        Path onnx = dir.resolve("normalised.onnx");
+        assertEquals(0, run("export", "--checkpoint", out.toString(), "--weights", "last", "--out",
+                onnx.toString()).code());
+        JsonNode viaDjl = json.readTree(run("evaluate", "--checkpoint", out.toString(), "--weights", "last",
+                "--json").out()).get("scores");
+        JsonNode viaOnnx = json.readTree(run("evaluate", "--model", onnx.toString(), "--root", icbhi.toString(),
+                "--json").out()).get("scores");
+        assertEquals(viaDjl, viaOnnx);
+
+        // given statistics are kept as given; anything else is refused naming the option
+        Path given = dir.resolve("given");
+        String[] withGiven = Arrays.copyOf(trainArgs(given, 1), args.length + 2);
+        withGiven[args.length] = "--norm";
+        withGiven[args.length + 1] = "-12.5,3";
+        assertEquals(0, run(withGiven).code());
+        JsonNode g = json.readTree(given.resolve("config.json").toFile()).get("normalisation");
+        assertEquals(-12.5, g.get("mean").asDouble(), 0.0);
+        assertEquals(3.0, g.get("std").asDouble(), 0.0);
+        for (String bad : new String[] {"levels", "-12.5", "-12.5,0", "a,b"}) {
+            Path badOut = dir.resolve("bad-norm");
+            String[] badArgs = Arrays.copyOf(trainArgs(badOut, 1), args.length + 2);
+            badArgs[args.length] = "--norm";
+            badArgs[args.length + 1] = bad;
+            CliResult refused = run(badArgs);
+            assertEquals(ExitCodes.BAD_INPUT, refused.code(), bad);
+            assertTrue(refused.err().contains("--norm"), refused.err());
+            assertFalse(Files.exists(badOut.resolve("config.json")), bad);
+        }
     }
 
     @Test

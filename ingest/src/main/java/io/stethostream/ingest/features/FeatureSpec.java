@@ -148,6 +148,17 @@ public record FeatureSpec(
     }
 
     /**
+     * A copy that normalises with another mean and standard deviation of the log-mel (a dataset's own statistics, as
+     * AST computes them per dataset, instead of AudioSet's): features are (x - mean) / (2 * std).
+     *
+     * @throws IllegalArgumentException when either is not finite or the deviation is not positive
+     */
+    public FeatureSpec withNormalisation(double mean, double std) {
+        return new FeatureSpec(version, sampleRate, frameLengthMs, frameShiftMs, melBins, lowFreq, highFreq, preemphasis,
+                removeDcOffset, window, logFloor, mean, std, targetFrames, windowSeconds, hopSeconds, fadeSeconds);
+    }
+
+    /**
      * A copy for windows of another length, with the target frames that length gives (398 for 4 s): the cheaper
      * setting for CPU training; the paper's is 8 s.
      */

@@ -1,6 +1,8 @@
 package io.stethostream.training.pretrain;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.stethostream.ingest.features.FeatureSpec;
+import io.stethostream.training.data.InputNormalisation;
 import io.stethostream.training.model.AstConfig;
 
 import java.util.List;
@@ -25,6 +27,8 @@ import java.util.List;
  * @param threads             CPU threads for libtorch (0: all cores)
  * @param checkpointEvery     steps between checkpoints
  * @param sources             what the audio came from, for the record (folders, dataset training splits)
+ * @param normalisation       the log-mel statistics the front end normalises with ({@code --norm dataset}: measured on
+ *                            this audio); null (the default when absent): AudioSet's
  */
 public record PretrainConfig(
         @JsonProperty("model") AstConfig model,
@@ -43,7 +47,8 @@ public record PretrainConfig(
         @JsonProperty("seed") long seed,
         @JsonProperty("threads") int threads,
         @JsonProperty("checkpointEvery") int checkpointEvery,
-        @JsonProperty("sources") List<String> sources) {
+        @JsonProperty("sources") List<String> sources,
+        @JsonProperty("normalisation") InputNormalisation normalisation) {
 
     public PretrainConfig {
         PatchMasking.maskedCount(model.patches(), maskRatio); // validates the ratio
@@ -63,5 +68,28 @@ public record PretrainConfig(
             throw new IllegalArgumentException("decoder width must divide by its heads, depth >= 1");
         }
         sources = sources == null ? List.of() : List.copyOf(sources);
+    }
+
+    /** The signature before {@code normalisation} existed: AudioSet's statistics. */
+    public PretrainConfig(AstConfig model, double windowSeconds, double maskRatio, int decoderWidth, int decoderDepth,
+                          int decoderHeads, int steps, int batchSize, double learningRate, double minLearningRate,
+                          int warmupSteps, double weightDecay, double targetVarianceFloor, long seed, int threads,
+                          int checkpointEvery, List<String> sources) {
+        this(model, windowSeconds, maskRatio, decoderWidth, decoderDepth, decoderHeads, steps, batchSize, learningRate,
+                minLearningRate, warmupSteps, weightDecay, targetVarianceFloor, seed, threads, checkpointEvery, sources,
+                null);
+    }
+
+    /** This configuration normalising the log-mel with these statistics (null: AudioSet's). */
+    public PretrainConfig withNormalisation(InputNormalisation normalisation) {
+        return new PretrainConfig(model, windowSeconds, maskRatio, decoderWidth, decoderDepth, decoderHeads, steps,
+                batchSize, learningRate, minLearningRate, warmupSteps, weightDecay, targetVarianceFloor, seed, threads,
+                checkpointEvery, sources, normalisation);
+    }
+
+    /** The run's front end: the reference's at the crop length, with the run's normalisation. */
+    public FeatureSpec featureSpec() {
+        FeatureSpec spec = FeatureSpec.PATCH_MIX.withWindowSeconds(windowSeconds);
+        return normalisation == null ? spec : normalisation.applyTo(spec);
     }
 }

@@ -3,8 +3,10 @@ package io.stethostream.training.train;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.stethostream.ingest.cycles.CycleFit;
+import io.stethostream.ingest.features.FeatureSpec;
 import io.stethostream.training.augment.WaveformAugment;
 import io.stethostream.training.data.ClassCounts;
+import io.stethostream.training.data.InputNormalisation;
 import io.stethostream.training.data.TrainingUnits;
 import io.stethostream.training.model.AstConfig;
 
@@ -58,6 +60,9 @@ import java.util.List;
  *                       when absent): none
  * @param units          what an example is ({@link TrainingUnits}): {@code events} (the paper's; the default when
  *                       absent) or {@code windows}, the stream's windows labelled by the spans they overlap
+ * @param normalisation  the log-mel mean and deviation the front end normalises with ({@link InputNormalisation},
+ *                       measured on the training audio by {@code --norm dataset}); null (the paper's; the default when
+ *                       absent): AudioSet's, as {@link FeatureSpec#PATCH_MIX}
  */
 public record TrainConfig(
         @JsonProperty("dataset") String dataset,
@@ -86,7 +91,8 @@ public record TrainConfig(
         @JsonProperty("augment") List<String> augment,
         @JsonProperty("fit") String fit,
         @JsonProperty("ema") Double ema,
-        @JsonProperty("units") String units) {
+        @JsonProperty("units") String units,
+        @JsonProperty("normalisation") InputNormalisation normalisation) {
 
     /** The values {@code classWeights} takes. */
     public static final List<String> CLASS_WEIGHTS = List.of("default", "inverse", "sqrt", "none");
@@ -152,6 +158,18 @@ public record TrainConfig(
         }
     }
 
+    /** The signature before {@code normalisation} existed: AudioSet's statistics. */
+    public TrainConfig(String dataset, String icbhiRoot, String sprsoundRoot, AstConfig model, double windowSeconds,
+                       String method, int epochs, int batchSize, double learningRate, double minLearningRate,
+                       double weightDecay, double averaging, double tau, double alpha, double mixAlpha,
+                       boolean specAugment, double validationFraction, long seed, int threads, String classWeights,
+                       String schedule, Integer warmupSteps, String optimizer, List<String> augment, String fit,
+                       Double ema, String units) {
+        this(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize, learningRate,
+                minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment, validationFraction, seed,
+                threads, classWeights, schedule, warmupSteps, optimizer, augment, fit, ema, units, null);
+    }
+
     /** The fine-tuning recipe's signature before {@code fit} existed: short cycles tiled as the reference does. */
     public TrainConfig(String dataset, String icbhiRoot, String sprsoundRoot, AstConfig model, double windowSeconds,
                        String method, int epochs, int batchSize, double learningRate, double minLearningRate,
@@ -160,7 +178,7 @@ public record TrainConfig(
                        String schedule, Integer warmupSteps, String optimizer, List<String> augment) {
         this(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize, learningRate,
                 minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment, validationFraction, seed,
-                threads, classWeights, schedule, warmupSteps, optimizer, augment, null, null, null);
+                threads, classWeights, schedule, warmupSteps, optimizer, augment, null, null, null, null);
     }
 
     /**
@@ -173,7 +191,7 @@ public record TrainConfig(
                        boolean specAugment, double validationFraction, long seed, int threads, String classWeights) {
         this(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize, learningRate,
                 minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment, validationFraction, seed,
-                threads, classWeights, null, null, null, null, null, null, null);
+                threads, classWeights, null, null, null, null, null, null, null, null);
     }
 
     /** This configuration with the fine-tuning recipe's options (null: the paper's). */
@@ -181,7 +199,7 @@ public record TrainConfig(
         return new TrainConfig(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize,
                 learningRate, minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment,
                 validationFraction, seed, threads, classWeights, schedule, warmupSteps, optimizer, augment, fit, ema,
-                units);
+                units, normalisation);
     }
 
     /** This configuration with short cycles repeated as {@code fit} says ({@code tile} or {@code crossfade}). */
@@ -189,7 +207,7 @@ public record TrainConfig(
         return new TrainConfig(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize,
                 learningRate, minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment,
                 validationFraction, seed, threads, classWeights, schedule, warmupSteps, optimizer, augment, fit, ema,
-                units);
+                units, normalisation);
     }
 
     /** This configuration with a weight average of this decay per step evaluated and saved (0: none). */
@@ -197,7 +215,7 @@ public record TrainConfig(
         return new TrainConfig(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize,
                 learningRate, minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment,
                 validationFraction, seed, threads, classWeights, schedule, warmupSteps, optimizer, augment, fit, ema,
-                units);
+                units, normalisation);
     }
 
     /** This configuration with examples of these units ({@code events} or {@code windows}). */
@@ -205,7 +223,21 @@ public record TrainConfig(
         return new TrainConfig(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize,
                 learningRate, minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment,
                 validationFraction, seed, threads, classWeights, schedule, warmupSteps, optimizer, augment, fit, ema,
-                units);
+                units, normalisation);
+    }
+
+    /** This configuration normalising the log-mel with these statistics (null: AudioSet's). */
+    public TrainConfig withNormalisation(InputNormalisation normalisation) {
+        return new TrainConfig(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize,
+                learningRate, minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment,
+                validationFraction, seed, threads, classWeights, schedule, warmupSteps, optimizer, augment, fit, ema,
+                units, normalisation);
+    }
+
+    /** The run's front end: the reference's at the run's window length, with the run's normalisation. */
+    public FeatureSpec featureSpec() {
+        FeatureSpec spec = FeatureSpec.PATCH_MIX.withWindowSeconds(windowSeconds);
+        return normalisation == null ? spec : normalisation.applyTo(spec);
     }
 
     /** What one example of the run is. */

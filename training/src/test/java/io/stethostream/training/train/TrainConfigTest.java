@@ -1,8 +1,10 @@
 package io.stethostream.training.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stethostream.ingest.features.FeatureSpec;
 import io.stethostream.training.augment.WaveformAugment;
 import io.stethostream.training.data.ClassCounts;
+import io.stethostream.training.data.InputNormalisation;
 import io.stethostream.training.model.AstConfig;
 import org.junit.jupiter.api.Test;
 
@@ -71,6 +73,8 @@ class TrainConfigTest {
         assertFalse(old.decoupledWeightDecay());
         assertTrue(old.waveformAugment(16_000).isNone());
         assertEquals(io.stethostream.ingest.cycles.CycleFit.TILE, old.cycleFit(), "the reference's tiling");
+        assertNull(old.normalisation(), "AudioSet's statistics");
+        assertEquals(FeatureSpec.PATCH_MIX.withWindowSeconds(old.windowSeconds()), old.featureSpec());
         for (int step = 0; step < 3; step++) {
             assertEquals(old.learningRateAt(7), old.learningRateAt(7, step, 3), 0.0, "one rate per epoch");
         }
@@ -102,6 +106,13 @@ class TrainConfigTest {
             e = assertThrows(IllegalArgumentException.class, () -> recipe.withEma(bad));
             assertTrue(e.getMessage().contains("--ema"), e.getMessage());
         }
+        // the dataset's normalisation is kept in config.json and is the run's front end
+        TrainConfig normalised = averaged.withNormalisation(new InputNormalisation(-14.9, 2.24));
+        assertTrue(JSON.writeValueAsString(normalised).contains("\"normalisation\":{\"mean\":-14.9,\"std\":2.24}"));
+        assertEquals(normalised, JSON.readValue(JSON.writeValueAsString(normalised), TrainConfig.class));
+        assertEquals(-14.9, normalised.featureSpec().normMean(), 0.0);
+        assertEquals(2.24, normalised.featureSpec().normStd(), 0.0);
+        assertEquals(averaged.featureSpec().withNormalisation(-14.9, 2.24), normalised.featureSpec());
     }
 
     @Test
