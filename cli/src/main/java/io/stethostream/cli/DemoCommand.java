@@ -8,6 +8,7 @@ import io.stethostream.agent.source.FileFeed;
 import io.stethostream.agent.source.Pacer;
 import io.stethostream.agent.source.SyntheticFeed;
 import io.stethostream.agent.spool.SpoolConfig;
+import io.stethostream.ingest.features.FeatureSpec;
 import io.stethostream.ingest.synth.SoundKind;
 import io.stethostream.training.pretrain.UnlabeledAudio;
 import io.stethostream.runtime.ModelMetadata;
@@ -154,7 +155,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                 Thread hook = new Thread(interrupted::countDown, "demo-interrupt");
                 Runtime.getRuntime().addShutdownHook(hook);
                 AtomicLong deployedAt = new AtomicLong();
-                Thread retrainer = retrain ? startRetrain(recordingDir, files.get(0), meta.featureSpec().windowSeconds(),
+                Thread retrainer = retrain ? startRetrain(recordingDir, files.get(0), meta.featureSpec(),
                         weights, client, out, deployedAt) : null;
                 long deadline = System.nanoTime() + total.toNanos();
                 boolean stopped = false;
@@ -214,12 +215,12 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         return EdgeAgent.start(config, source);
     }
 
-    private Thread startRetrain(Path data, Path verifyAudio, double windowSeconds, Path weights, Properties client,
+    private Thread startRetrain(Path data, Path verifyAudio, FeatureSpec served, Path weights, Properties client,
                                 PrintWriter out, AtomicLong deployedAt) {
         Thread t = new Thread(() -> {
             try {
                 Thread.sleep(15_000); // let the first windows of the shipped model appear
-                new DemoRetrain(data, verifyAudio, windowSeconds, weights, stateDir.resolve("retrain"), out).run(client);
+                new DemoRetrain(data, verifyAudio, served, weights, stateDir.resolve("retrain"), out).run(client);
                 deployedAt.set(System.nanoTime());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

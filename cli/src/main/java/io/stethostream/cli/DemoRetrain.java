@@ -1,6 +1,7 @@
 package io.stethostream.cli;
 
 import io.stethostream.ingest.dataset.IcbhiDataset;
+import io.stethostream.ingest.features.FeatureSpec;
 import io.stethostream.streams.models.ModelPublisher;
 import io.stethostream.streams.models.ModelRefusedException;
 import io.stethostream.streams.models.ModelRelease;
@@ -24,7 +25,7 @@ final class DemoRetrain {
 
     private final Path data;
     private final Path verifyAudio;
-    private final double windowSeconds;
+    private final FeatureSpec served;
     private final Path initialWeights;
     private final Path workDir;
     private final PrintWriter out;
@@ -32,14 +33,15 @@ final class DemoRetrain {
     /**
      * @param data           an SPRSound- or ICBHI-layout folder to fine-tune on (the demo recordings by default)
      * @param verifyAudio    a recording whose windows the export checks DJL against ONNX Runtime on
-     * @param windowSeconds  the served model's window, which the fine-tuned one must keep to be swapped in
+     * @param served         the served model's front end: the fine-tuned model keeps its window (to be swapped in)
+     *                       and its normalisation (what the shipped weights were trained with)
      * @param initialWeights the shipped model's training weights
      * @param workDir        where the run and the exported file go
      */
-    DemoRetrain(Path data, Path verifyAudio, double windowSeconds, Path initialWeights, Path workDir, PrintWriter out) {
+    DemoRetrain(Path data, Path verifyAudio, FeatureSpec served, Path initialWeights, Path workDir, PrintWriter out) {
         this.data = data;
         this.verifyAudio = verifyAudio;
-        this.windowSeconds = windowSeconds;
+        this.served = served;
         this.initialWeights = initialWeights;
         this.workDir = workDir;
         this.out = out;
@@ -52,7 +54,8 @@ final class DemoRetrain {
         say("fine-tuning the shipped model for 2 epochs on " + data + " (1 thread, in a separate JVM) ...");
         String dataset = Files.isDirectory(data.resolve(IcbhiDataset.RECORDINGS_FOLDER)) ? "icbhi" : "sprsound";
         step("train", "--dataset", dataset, "--root", data.toString(), "--preset", "tiny", "--depth", "4",
-                "--stride", "16", "--window-seconds", Double.toString(windowSeconds), "--epochs", "2", "--lr", "1e-4",
+                "--stride", "16", "--window-seconds", Double.toString(served.windowSeconds()),
+                "--norm=" + served.normMean() + "," + served.normStd(), "--epochs", "2", "--lr", "1e-4",
                 "--method", "ce", "--validation-fraction", "0", "--batch-size", "4", "--threads", "1", "--init-from",
                 initialWeights.toString(), "--out", run.toString());
         Path file = run.resolve("model.onnx");

@@ -69,7 +69,10 @@ public final class ModelAcceptance {
     public static void check(OnnxModel model, FeatureSpec contractSpec, List<String> contractLabels)
             throws ModelRefusedException {
         FeatureSpec spec = model.featureSpec();
-        if (contractSpec != null && !spec.equals(contractSpec)) {
+        // The contract is the windowing the stores hold state for; each model normalises the log-mel with its own
+        // statistics at inference, so those may differ.
+        if (contractSpec != null
+                && !spec.withNormalisation(contractSpec.normMean(), contractSpec.normStd()).equals(contractSpec)) {
             throw new ModelRefusedException("incompatible feature spec: the running contract is " + contractSpec.toJson()
                     + ", the model needs " + spec.toJson() + " (restart the application with --model to change it)");
         }

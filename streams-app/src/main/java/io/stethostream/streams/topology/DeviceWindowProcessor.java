@@ -64,9 +64,13 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
     private static final Logger LOG = LoggerFactory.getLogger(DeviceWindowProcessor.class);
     private static final int MAX_IN_FLIGHT = 16;
 
-    /** A window waiting for the model. */
+    /**
+     * A window waiting for the model; {@code logMel} is null when the window is not usable. It is normalised only at
+     * inference, with the statistics of the model that serves it (a swapped-in model may normalise differently).
+     */
     private record Pending(String device, DeviceStream stream, long startSample, long startMicros, long endMicros,
-                           QualityReport quality, float[] input, long timestamp, Map<String, String> attributes) {
+                           QualityReport quality, FeatureMatrix logMel, long timestamp,
+                           Map<String, String> attributes) {
     }
 
     /** Windows handed to the inference pool, with their predictions to come. */
@@ -199,16 +203,14 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
     private void enqueue(String device, DeviceStream stream, DeviceStream.Window w, long timestamp) {
         QualityReport q = hopQuality.computeIfAbsent(device, d -> new HopQuality(quality, spec.hopSamples()))
                 .assess(w.startSample(), w.samples());
-        float[] input = null;
+        FeatureMatrix logMel = null;
         if (q.usable()) {
-            // The same two steps as FeatureExtractor.modelInput, on the same log-mel: serving matches training.
-            FeatureMatrix m = Normalization.toTargetLength(Normalization.normaliseInPlace(w.logMel(), spec), spec);
-            input = m.data();
+            logMel = w.logMel();
             if (spectrograms != null) {
-                spectrograms.record(device, w.startMicros(), w.endMicros(), m);
+                spectrograms.record(device, w.startMicros(), w.endMicros(), modelInput(logMel, spec));
             }
         }
-        pending.add(new Pending(device, stream, w.startSample(), w.startMicros(), w.endMicros(), q, input, timestamp,
+        pending.add(new Pending(device, stream, w.startSample(), w.startMicros(), w.endMicros(), q, logMel, timestamp,
                 attributes.getOrDefault(device, Map.of())));
     }
 
@@ -315,20 +317,24 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
 
     /** The model's predictions for the windows that have an input (touches nothing but the slot: may run anywhere). */
     private Map<Pending, WindowPrediction> infer(List<Pending> jobs) {
-        List<Pending> runnable = jobs.stream().filter(p -> p.input() != null).toList();
+        List<Pending> runnable = jobs.stream().filter(p -> p.logMel() != null).toList();
         Map<Pending, WindowPrediction> results = new HashMap<>();
         int perWindow = spec.targetFrames() * spec.melBins();
         for (int from = 0; from < runnable.size(); from += config.batchMaxWindows()) {
             List<Pending> batch = runnable.subList(from, Math.min(runnable.size(), from + config.batchMaxWindows()));
             float[] input = new float[batch.size() * perWindow];
-            for (int i = 0; i < batch.size(); i++) {
-                System.arraycopy(batch.get(i).input(), 0, input, i * perWindow, perWindow);
-            }
             long t0 = System.nanoTime();
             Predictions out;
             ModelRef model;
             try (ModelSlot.Lease lease = slot.acquire()) {
                 ModelMetadata meta = lease.metadata();
+                // the windowing is the slot's contract; the normalisation is the serving model's own
+                FeatureSpec modelSpec = spec.withNormalisation(meta.featureSpec().normMean(),
+                        meta.featureSpec().normStd());
+                for (int i = 0; i < batch.size(); i++) {
+                    System.arraycopy(modelInput(batch.get(i).logMel(), modelSpec).data(), 0, input, i * perWindow,
+                            perWindow);
+                }
                 model = new ModelRef(meta.modelName(), meta.modelVersion(), lease.releaseId());
                 out = lease.model().predict(input, batch.size());
             } catch (RuntimeException e) {
@@ -346,6 +352,13 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
             }
         }
         return results;
+    }
+
+    /**
+     * The same two steps as FeatureExtractor.modelInput, on a copy of the window's log-mel: serving matches training.
+     */
+    private static FeatureMatrix modelInput(FeatureMatrix logMel, FeatureSpec spec) {
+        return Normalization.toTargetLength(Normalization.normaliseInPlace(logMel.copy(), spec), spec);
     }
 
     /** Forwards predictions and alert inputs in window order and marks the windows emitted. */

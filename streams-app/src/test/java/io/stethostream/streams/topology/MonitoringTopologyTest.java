@@ -1,13 +1,18 @@
 package io.stethostream.streams.topology;
 
+import io.stethostream.ingest.features.FeatureExtractor;
+import io.stethostream.ingest.features.FeatureSpec;
 import io.stethostream.ingest.synth.SoundKind;
 import io.stethostream.protocol.AudioChunk;
 import io.stethostream.protocol.DeadLetterHeaders;
 import io.stethostream.protocol.Encoding;
 import io.stethostream.runtime.ModelMetadata;
+import io.stethostream.runtime.OnnxModel;
+import io.stethostream.runtime.Predictions;
 import io.stethostream.streams.alerts.AlertThresholds;
 import io.stethostream.streams.metrics.StreamMetrics;
 import io.stethostream.streams.models.ModelSlot;
+import io.stethostream.streams.models.OnnxEdits;
 import io.stethostream.streams.records.AlertEvent;
 import io.stethostream.streams.records.DeviceStatus;
 import io.stethostream.streams.records.WindowPrediction;
@@ -28,8 +33,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -340,6 +347,51 @@ class MonitoringTopologyTest {
                     assertEquals(s.get(i).probabilities().get(l), m.get(i).probabilities().get(l), 1e-4);
                 }
             }
+        }
+    }
+
+    @Test
+    void aSwappedInModelIsFedWithItsOwnNormalisation(@TempDir Path models) throws IOException {
+        FeatureSpec spec = slot.featureSpec();
+        FeatureSpec renormalised = spec.withNormalisation(spec.normMean() - 4, spec.normStd() / 2);
+        Path file = models.resolve("renormalised.onnx");
+        Files.write(file, OnnxEdits.withMetadata(Files.readAllBytes(TestModels.modelFile()),
+                ModelMetadata.FEATURE_SPEC, renormalised.toJson()));
+        OnnxModel.Options one = new OnnxModel.Options(1, OnnxModel.Device.CPU);
+        float[] samples = TestAudio.synth(SoundKind.WHEEZE, 14, 16000, 9);
+        try (ModelSlot own = new ModelSlot(TestModels.open(), "r1");
+             OnnxModel expected = OnnxModel.open(file, one)) {
+            slot = own;
+            start(MonitoringConfig.defaults());
+            List<AudioChunk> c = TestAudio.chunks("bed-9", samples, 16000, 0.5, 0, TestAudio.T0);
+            send(c.subList(0, 21)); // windows at 0 and 2 s with the first model
+            own.swap(OnnxModel.open(file, one), "r2");
+            send(c.subList(21, c.size()));
+            List<WindowPrediction> out = predictions.readValuesToList();
+            assertEquals(List.of("r1", "r1", "r2", "r2"), out.stream().map(p -> p.model().releaseId()).toList());
+            for (WindowPrediction p : out) {
+                int start = (int) ((p.windowStartMicros() - TestAudio.T0) * 16_000 / 1_000_000);
+                float[] w = Arrays.copyOfRange(samples, start, start + spec.windowSamples());
+                boolean swapped = p.model().releaseId().equals("r2");
+                // what the serving model gives offline on the window normalised with its own statistics / the other
+                FeatureSpec served = swapped ? renormalised : spec;
+                Predictions offline = expected.predict(new FeatureExtractor(served).modelInput(w).data(), 1);
+                Predictions other = expected.predict(new FeatureExtractor(swapped ? spec : renormalised)
+                        .modelInput(w).data(), 1);
+                double fromOwn = 0;
+                double fromOther = 0;
+                for (int k = 0; k < offline.labels().size(); k++) {
+                    double p0 = p.probabilities().get(offline.labels().get(k));
+                    fromOwn = Math.max(fromOwn, Math.abs(p0 - offline.probabilities()[0][k]));
+                    fromOther = Math.max(fromOther, Math.abs(p0 - other.probabilities()[0][k]));
+                }
+                // the stream's incremental log-mel differs from the offline one in the fourth decimal of the output;
+                // the other normalisation moves it in the second
+                assertTrue(fromOwn < 1e-3, p.windowStart() + ": " + fromOwn);
+                assertTrue(fromOther > 1e-2, p.windowStart() + ": " + fromOther);
+            }
+        } finally {
+            slot = TestModels.sharedSlot();
         }
     }
 
