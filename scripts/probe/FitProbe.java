@@ -29,7 +29,7 @@ import java.util.Random;
  * normal, crackle and wheeze events of the seed-1 training carve, no augmentation of any kind, unweighted CE, AdamW
  * 2e-4 with a 10-step warm-up and a per-step cosine, batch 16, AST tiny depth 4 stride 16 on 4 s windows; after every
  * epoch the same events are scored in evaluation mode: a model that can learn them ends near Score 100. Also prints
- * the model input's mean and standard deviation over those events under the chosen normalisation.
+ * the model input's mean and standard deviation over those events under the chosen normalisation, and per mel bin.
  */
 public final class FitProbe {
 
@@ -75,6 +75,22 @@ public final class FitProbe {
         double mean = sum / x.length;
         System.out.printf(Locale.ROOT, "events %s; normalisation %s; model input mean %.3f, sd %.3f%n", taken,
                 norm == null ? "AudioSet's" : norm, mean, Math.sqrt(squares / x.length - mean * mean));
+        // where the signal is: the deviation of each mel bin over all frames of all these events
+        int bins = spec.melBins();
+        int rows = x.length / bins;
+        StringBuilder perBin = new StringBuilder();
+        for (int b = 0; b < bins; b += 8) {
+            double s1 = 0;
+            double s2 = 0;
+            for (int t = 0; t < rows; t++) {
+                double v = x[t * bins + b];
+                s1 += v;
+                s2 += v * v;
+            }
+            double m = s1 / rows;
+            perBin.append(String.format(Locale.ROOT, " %d:%.3f", b, Math.sqrt(s2 / rows - m * m)));
+        }
+        System.out.println("model input sd per mel bin (every 8th):" + perBin);
         AstConfig model = AstConfig.preset("tiny", 16, spec.targetFrames()).withDepth(4);
         TrainConfig config = new TrainConfig("sprsound", null, args[0], model, 4.0, "ce", epochs, 16, 2e-4, 1e-6, 0.05,
                 0, 0.06, 1.0, 1.0, false, 0, 1, 1, "none", "step-cosine", 10, "adamw", List.of())

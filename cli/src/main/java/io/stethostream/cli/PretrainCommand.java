@@ -151,10 +151,11 @@ public final class PretrainCommand implements Callable<Integer> {
                     + " or a new --out");
         }
         PretrainConfig config = resume ? readConfig(dir) : newConfig();
-        NormChoice normChoice = resume ? new NormChoice(false, config.normalisation()) : NormChoice.parse(norm);
-        if (!resume) {
+        NormChoice normChoice = resume ? null : NormChoice.parse(norm); // a resumed run keeps its statistics
+        if (normChoice != null) {
             config = config.withNormalisation(normChoice.given());
         }
+        boolean measure = normChoice != null && normChoice.measure();
         FeatureSpec featureSpec = config.featureSpec();
         List<Path> files = resume ? filesOf(config.sources()) : filesOf(sources());
         out.println("device: " + TorchSetup.configure(config.threads()));
@@ -171,7 +172,7 @@ public final class PretrainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "audio: %d recordings, %.2f h (%d files skipped as unreadable)%n",
                 loaded.recordings().size(), loaded.seconds(featureSpec.sampleRate()) / 3600,
                 loaded.skipped().size());
-        if (normChoice.measure()) {
+        if (measure) {
             // measured on the crops' source audio; the normalisation never changes what is decoded
             config = config.withNormalisation(InputNormalisation.measure(featureSpec,
                     loaded.recordings().stream().map(UnlabeledAudio.Recording::samples).toList(), CycleFit.TILE));
@@ -179,7 +180,7 @@ public final class PretrainCommand implements Callable<Integer> {
         }
         out.println("normalisation: " + (config.normalisation() == null ? "AudioSet's (mean "
                 + featureSpec.normMean() + ", std " + featureSpec.normStd() + ")"
-                : config.normalisation() + (normChoice.measure() ? ", measured on this audio" : "")));
+                : config.normalisation() + (measure ? ", measured on this audio" : "")));
         AstConfig m = config.model();
         out.printf(Locale.ROOT, "encoder: %s D=%d depth=%d heads=%d stride=%d%s, %d patches, %.0f%% masked; "
                         + "decoder width %d depth %d; %d steps of %d crops%n", m.preset(), m.dim(), m.depth(),

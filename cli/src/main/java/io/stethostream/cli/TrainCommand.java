@@ -239,8 +239,10 @@ public final class TrainCommand implements Callable<Integer> {
         CycleLoader.Splits splits = data.load(featureSpec, err);
         ValidationSplit.Carved carved = ValidationSplit.carve(splits.train(), config.validationFraction(),
                 config.seed());
+        PretrainingRun.EncoderInfo encoder = encoderInfo(); // null unless --init-from names a pretraining run
         if (!resume) {
-            config = config.withNormalisation(normalisation(normChoice, config, featureSpec, carved.train(), out));
+            config = config.withNormalisation(normalisation(normChoice, config, featureSpec, carved.train(), encoder,
+                    out));
             featureSpec = config.featureSpec();
         }
         out.printf(Locale.ROOT, "data: %s, %d train / %d validation (patient-disjoint) / %d test %s%s%n",
@@ -256,7 +258,7 @@ public final class TrainCommand implements Callable<Integer> {
             out.println(recipe);
         }
         out.flush();
-        InitialWeights init = initialWeights(config, featureSpec); // a refused --init-from leaves no run folder
+        InitialWeights init = initialWeights(config, featureSpec, encoder); // a refused one leaves no run folder
         Files.createDirectories(dir);
         if (!resume) {
             AtomicFiles.write(dir.resolve("config.json"), JSON.writeValueAsBytes(config));
@@ -304,13 +306,13 @@ public final class TrainCommand implements Callable<Integer> {
      * a pretrained encoder's, else AudioSet's.
      */
     private InputNormalisation normalisation(NormChoice choice, TrainConfig config, FeatureSpec spec,
-                                             List<LabelledCycle> train, PrintWriter out) throws IOException {
-        InputNormalisation encoder = null;
-        if (initFrom != null && PretrainedEncoder.isPretrainingRun(initFrom)) {
-            FeatureSpec es = PretrainingRun.readInfo(initFrom).featureSpec();
-            if (es != null && (es.normMean() != spec.normMean() || es.normStd() != spec.normStd())) {
-                encoder = InputNormalisation.of(es);
-            }
+                                             List<LabelledCycle> train, PretrainingRun.EncoderInfo info,
+                                             PrintWriter out) {
+        // the encoder's statistics when they are its own (not AudioSet's, which spec still holds here)
+        InputNormalisation encoder = info == null || info.featureSpec() == null ? null
+                : InputNormalisation.of(info.featureSpec());
+        if (InputNormalisation.of(spec).equals(encoder)) {
+            encoder = null;
         }
         InputNormalisation chosen;
         String why;
@@ -336,12 +338,12 @@ public final class TrainCommand implements Callable<Integer> {
      * --init-from as a .params file: a pretraining run's folder means its encoder, a training run's folder its
      * validation-selected weights; with the pretraining run's description when it is one.
      */
-    private InitialWeights initialWeights(TrainConfig config, FeatureSpec featureSpec) throws IOException {
+    private InitialWeights initialWeights(TrainConfig config, FeatureSpec featureSpec,
+                                          PretrainingRun.EncoderInfo encoder) {
         if (initFrom == null) {
             return null;
         }
-        boolean pretrainedEncoder = PretrainedEncoder.isPretrainingRun(initFrom);
-        PretrainingRun.EncoderInfo encoder = pretrainedEncoder ? PretrainingRun.readInfo(initFrom) : null;
+        boolean pretrainedEncoder = encoder != null;
         if (pretrainedEncoder) {
             try {
                 PretrainedEncoder.checkFits(encoder, config.model(), featureSpec);
@@ -355,6 +357,12 @@ public final class TrainCommand implements Callable<Integer> {
             throw new InvalidInputException("--init-from: no weights at " + p);
         }
         return new InitialWeights(p, encoder);
+    }
+
+    /** The description of the pretraining run --init-from names, read once; null when it names none. */
+    private PretrainingRun.EncoderInfo encoderInfo() throws IOException {
+        return initFrom != null && PretrainedEncoder.isPretrainingRun(initFrom) ? PretrainingRun.readInfo(initFrom)
+                : null;
     }
 
     /** The weights --init-from names, and the pretraining run's description when they are an encoder (else null). */

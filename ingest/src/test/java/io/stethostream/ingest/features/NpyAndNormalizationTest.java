@@ -56,4 +56,25 @@ class NpyAndNormalizationTest {
         assertEquals(798, cropped.frames());
         assertEquals(3f, cropped.get(797, 0));
     }
+
+    @Test
+    void modelInputIntoIsNormaliseThenTargetLengthWrittenInPlaceOfACopy() {
+        FeatureSpec spec = FeatureSpec.PATCH_MIX.withWindowSeconds(2).withNormalisation(-14.9, 2.24);
+        java.util.Random r = new java.util.Random(5);
+        for (int frames : new int[] {spec.targetFrames() - 7, spec.targetFrames(), spec.targetFrames() + 9}) {
+            FeatureMatrix logMel = FeatureMatrix.zeros(frames, 128);
+            for (int i = 0; i < logMel.data().length; i++) {
+                logMel.data()[i] = (float) (-15 + 3 * r.nextGaussian());
+            }
+            float[] before = logMel.data().clone();
+            float[] dst = new float[3 + spec.targetFrames() * 128];
+            java.util.Arrays.fill(dst, 7f); // padding must be written, not assumed
+            Normalization.modelInputInto(logMel, spec, dst, 3);
+            float[] expected = Normalization.toTargetLength(Normalization.normaliseInPlace(logMel.copy(), spec), spec)
+                    .data();
+            assertArrayEquals(expected, java.util.Arrays.copyOfRange(dst, 3, dst.length), "frames " + frames);
+            assertEquals(7f, dst[2]);
+            assertArrayEquals(before, logMel.data(), "the log-mel is left as it was");
+        }
+    }
 }

@@ -207,7 +207,10 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
         if (q.usable()) {
             logMel = w.logMel();
             if (spectrograms != null) {
-                spectrograms.record(device, w.startMicros(), w.endMicros(), modelInput(logMel, spec));
+                // a normalised copy for the dashboard: the log-mel itself waits for the serving model's statistics
+                FeatureMatrix shown = FeatureMatrix.zeros(spec.targetFrames(), logMel.bins());
+                Normalization.modelInputInto(logMel, spec, shown.data(), 0);
+                spectrograms.record(device, w.startMicros(), w.endMicros(), shown);
             }
         }
         pending.add(new Pending(device, stream, w.startSample(), w.startMicros(), w.endMicros(), q, logMel, timestamp,
@@ -332,8 +335,7 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
                 FeatureSpec modelSpec = spec.withNormalisation(meta.featureSpec().normMean(),
                         meta.featureSpec().normStd());
                 for (int i = 0; i < batch.size(); i++) {
-                    System.arraycopy(modelInput(batch.get(i).logMel(), modelSpec).data(), 0, input, i * perWindow,
-                            perWindow);
+                    Normalization.modelInputInto(batch.get(i).logMel(), modelSpec, input, i * perWindow);
                 }
                 model = new ModelRef(meta.modelName(), meta.modelVersion(), lease.releaseId());
                 out = lease.model().predict(input, batch.size());
@@ -352,13 +354,6 @@ final class DeviceWindowProcessor implements Processor<String, DecodedChunk, Obj
             }
         }
         return results;
-    }
-
-    /**
-     * The same two steps as FeatureExtractor.modelInput, on a copy of the window's log-mel: serving matches training.
-     */
-    private static FeatureMatrix modelInput(FeatureMatrix logMel, FeatureSpec spec) {
-        return Normalization.toTargetLength(Normalization.normaliseInPlace(logMel.copy(), spec), spec);
     }
 
     /** Forwards predictions and alert inputs in window order and marks the windows emitted. */

@@ -14,7 +14,7 @@ import java.util.Locale;
  * The mean and standard deviation of a dataset's log-mel, measured on its own training audio, that the front end
  * normalises with instead of AudioSet's (AST computes them per dataset for the same reason). Why it matters here:
  * stethoscope audio has almost no energy above about 1 kHz, so with AudioSet's statistics the model input sits near
- * -1.2 with a standard deviation of about 0.24, most of it at the log floor, and the transformer hardly learns even a
+ * -1.15 with a standard deviation of about 0.26, the upper mel bins nearly flat, and the transformer hardly learns even a
  * hundred training examples (docs/results.md, "Why the model did not fit").
  *
  * @param mean mean of the log-mel values (natural log of the mel energies)
