@@ -167,6 +167,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-spec-augment", description = "Train without SpecAugment.")
     boolean noSpecAugment;
 
+    @Option(names = "--clip-grad", defaultValue = "0", paramLabel = "NORM",
+            description = "Scale the gradient down to this global L2 norm when it is larger (torch's "
+                    + "clip_grad_norm_); 0 (default, the paper's): never. Each epoch's gradient norms are logged.")
+    double clipGrad;
+
     @Option(names = "--augment", defaultValue = "none", split = ",", paramLabel = "LIST",
             description = "Waveform augmentations of training cycles, comma-separated, before the front end (never at "
                     + "evaluation): band = unchanged, through 8 kHz or through 4 kHz sampling (a third each), as 8 "
@@ -404,7 +409,8 @@ public final class TrainCommand implements Callable<Integer> {
             return new TrainConfig(data.choice().label(), pathOrNull(data.icbhi()), pathOrNull(data.sprsound()),
                     model, windowSeconds, method, epochs, batchSize, lr, minLr, weightDecay, averaging, tau, alpha,
                     mixAlpha, !noSpecAugment, validationFraction, seed, threads, classWeights, schedule, warmupSteps,
-                    optimizer, augmentations()).withFit(fit).withEma(ema).withUnits(data.units().label());
+                    optimizer, augmentations()).withFit(fit).withEma(ema).withUnits(data.units().label())
+                    .withClipGradNorm(clipGrad);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(e.getMessage(), e);
         }
@@ -414,15 +420,16 @@ public final class TrainCommand implements Callable<Integer> {
     static String recipe(TrainConfig c) {
         boolean paper = c.schedule().equals("epoch-cosine") && c.optimizer().equals("adam-l2")
                 && c.augment().isEmpty() && !c.classWeights().equals("sqrt") && c.cycleFit() == CycleFit.TILE
-                && c.ema() == 0;
+                && c.ema() == 0 && c.clipGradNorm() == 0;
         if (paper) {
             return null;
         }
         return String.format(Locale.ROOT, "recipe: schedule %s%s, optimizer %s (weight decay %s), class weights %s, "
-                        + "waveform augmentation %s, short cycles repeated by %s%s", c.schedule(),
+                        + "waveform augmentation %s, short cycles repeated by %s%s%s", c.schedule(),
                 c.warmupSteps() > 0 ? " with " + c.warmupSteps() + " warm-up steps" : "", c.optimizer(),
                 c.weightDecay(), c.classWeights(), c.augment().isEmpty() ? "none" : String.join(",", c.augment()),
-                c.fit(), c.ema() > 0 ? ", weights averaged with decay " + c.ema() : "");
+                c.fit(), c.ema() > 0 ? ", weights averaged with decay " + c.ema() : "",
+                c.clipGradNorm() > 0 ? ", gradient norm limited to " + c.clipGradNorm() : "");
     }
 
     /** --augment without "none" (alone or beside others: nothing added by it). */

@@ -138,8 +138,11 @@ class TrainCommandTest {
                 "--window-seconds", "2", "--epochs", "1", "--batch-size", "4", "--method", "ce",
                 "--validation-fraction", "0.25", "--seed", "3", "--schedule", "step-cosine", "--warmup-steps", "1",
                 "--optimizer", "adamw", "--weight-decay", "0.05", "--class-weights", "sqrt", "--augment",
-                "band,gain,noise,shift", "--stats", "change", "--units", "windows", "--out", out.toString());
+                "band,gain,noise,shift", "--stats", "change", "--units", "windows", "--clip-grad", "0.5", "--out",
+                out.toString());
         assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("gradient norm limited to 0.5"), r.out());
+        assertTrue(r.out().contains("epoch 1 gradient norm: median ") && r.out().contains(" of "), r.out());
         assertTrue(r.out().contains(" stats=change"), r.out());
         assertTrue(r.out().contains("test windows"), r.out());
         assertTrue(r.out().contains("recipe: schedule step-cosine with 1 warm-up steps, optimizer adamw"), r.out());
@@ -152,6 +155,7 @@ class TrainCommandTest {
         assertTrue(config.get("model").get("stats").asBoolean() && config.get("model").get("statsChangeOnly")
                 .asBoolean(), config.toString());
         assertEquals("windows", config.get("units").asText());
+        assertEquals(0.5, config.get("clipGradNorm").asDouble(), 0.0);
         JsonNode epoch = new ObjectMapper().readTree(out.resolve("metrics.json").toFile()).get("epochs").get(0);
         assertTrue(Double.isFinite(epoch.get("trainLoss").asDouble()), epoch.toString());
 
@@ -239,7 +243,7 @@ class TrainCommandTest {
         assertTrue(r.err().contains("--warmup-steps") && r.err().contains("--schedule step-cosine"), r.err());
         for (String[] option : new String[][] {{"--optimizer", "sgd"}, {"--schedule", "linear"},
                 {"--augment", "gain,reverb"}, {"--class-weights", "balanced"}, {"--stats", "levels"},
-                {"--units", "segments"}}) {
+                {"--units", "segments"}, {"--clip-grad", "-1"}}) {
             CliResult bad = run("train", "--dataset", "icbhi", "--root", icbhi.toString(), option[0], option[1],
                     "--out", dir.resolve("o").toString());
             assertEquals(ExitCodes.BAD_INPUT, bad.code(), String.join(" ", option));

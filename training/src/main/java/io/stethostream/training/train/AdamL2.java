@@ -18,7 +18,9 @@ import java.util.List;
  * the reference, followed by the reference's post-step averaging: w = beta w_before + (1 - beta) w_after; or, with
  * {@code decoupled}, AdamW (torch.optim.AdamW: w -= lr wd w beside the Adam update, not through the moments).
  * Written here rather than taken from DJL so that its state (moments and step count) is saved in checkpoints and a
- * resumed run continues exactly. Updates are done under no-grad in place.
+ * resumed run continues exactly. Updates are done under no-grad in place. With a gradient-norm limit the whole
+ * gradient is scaled down, before the moments see it, when its global L2 norm exceeds the limit (torch's
+ * clip_grad_norm_), so that one outlier batch cannot throw a transformer out of what it has learned.
  */
 public final class AdamL2 {
 
@@ -31,7 +33,9 @@ public final class AdamL2 {
     private final double weightDecay;
     private final double averaging;
     private final boolean decoupled;
+    private final double maxGradNorm;
     private long steps;
+    private double lastGradNorm = Double.NaN;
 
     /**
      * @param averaging weight of the weights before the step (0.5 in the reference; 0 disables averaging)
@@ -46,7 +50,22 @@ public final class AdamL2 {
      */
     public AdamL2(ParameterList parameters, NDManager manager, double weightDecay, double averaging,
                   boolean decoupled) {
+        this(parameters, manager, weightDecay, averaging, decoupled, 0);
+    }
+
+    /**
+     * @param averaging   weight of the weights before the step (0 disables averaging)
+     * @param decoupled   AdamW: decay the weights directly instead of adding L2 to the gradient
+     * @param maxGradNorm scale the gradient down to this global L2 norm when it is larger (0: never)
+     */
+    public AdamL2(ParameterList parameters, NDManager manager, double weightDecay, double averaging,
+                  boolean decoupled, double maxGradNorm) {
+        if (!(maxGradNorm >= 0) || Double.isInfinite(maxGradNorm)) {
+            throw new IllegalArgumentException("the gradient-norm limit must be 0 (off) or positive, got "
+                    + maxGradNorm);
+        }
         this.decoupled = decoupled;
+        this.maxGradNorm = maxGradNorm;
         // Only trainable parameters: BatchNorm's running statistics are parameters too, but not learned.
         this.params = parameters.values().stream().filter(Parameter::requiresGradient).toList();
         this.weightDecay = weightDecay;
@@ -67,6 +86,7 @@ public final class AdamL2 {
      * @return the name of the first parameter with a non-finite gradient when the step was skipped, else null
      */
     public String step(double lr) {
+        double squares = 0;
         for (Parameter p : params) {
             NDArray w = p.getArray();
             try (NDArray grad = w.getGradient(); NDManager scratch = w.getManager().newSubManager()) {
@@ -76,8 +96,11 @@ public final class AdamL2 {
                     zeroGradients();
                     return p.getName();
                 }
+                squares += abs.square().sum().getFloat();
             }
         }
+        lastGradNorm = Math.sqrt(squares);
+        float gradScale = maxGradNorm > 0 && lastGradNorm > maxGradNorm ? (float) (maxGradNorm / lastGradNorm) : 1f;
         steps++;
         double bc1 = 1 - Math.pow(beta1, steps);
         double bc2 = 1 - Math.pow(beta2, steps);
@@ -86,6 +109,9 @@ public final class AdamL2 {
             try (NDArray grad = w.getGradient(); NDManager scratch = w.getManager().newSubManager()) {
                 NDArray g = grad.duplicate();
                 g.attach(scratch);
+                if (gradScale != 1f) {
+                    g.muli(gradScale);
+                }
                 if (weightDecay != 0 && !decoupled) {
                     NDArray wd = w.mul((float) weightDecay);
                     wd.attach(scratch);
@@ -129,6 +155,11 @@ public final class AdamL2 {
 
     public long steps() {
         return steps;
+    }
+
+    /** The global L2 norm of the last step's gradient before any clipping (NaN before the first step). */
+    public double lastGradNorm() {
+        return lastGradNorm;
     }
 
     /** Writes the step count and moments. */

@@ -63,6 +63,8 @@ import java.util.List;
  * @param normalisation  the log-mel mean and deviation the front end normalises with ({@link InputNormalisation},
  *                       measured on the training audio by {@code --norm dataset}); null (the paper's; the default when
  *                       absent): AudioSet's, as {@link FeatureSpec#PATCH_MIX}
+ * @param clipGradNorm   the gradient's global L2 norm is scaled down to this when larger ({@link AdamL2}); 0 (the
+ *                       paper's; the default when absent): never
  */
 public record TrainConfig(
         @JsonProperty("dataset") String dataset,
@@ -92,7 +94,8 @@ public record TrainConfig(
         @JsonProperty("fit") String fit,
         @JsonProperty("ema") Double ema,
         @JsonProperty("units") String units,
-        @JsonProperty("normalisation") InputNormalisation normalisation) {
+        @JsonProperty("normalisation") InputNormalisation normalisation,
+        @JsonProperty("clipGradNorm") Double clipGradNorm) {
 
     /** The values {@code classWeights} takes. */
     public static final List<String> CLASS_WEIGHTS = List.of("default", "inverse", "sqrt", "none");
@@ -151,6 +154,11 @@ public record TrainConfig(
         }
         fit = fit == null ? CycleFit.TILE.label() : CycleFit.parse(fit).label();
         units = TrainingUnits.parse(units).label();
+        clipGradNorm = clipGradNorm == null ? 0.0 : clipGradNorm;
+        if (!(clipGradNorm >= 0) || clipGradNorm.isInfinite()) {
+            throw new IllegalArgumentException("the gradient-norm limit (--clip-grad) must be 0 (off) or positive, "
+                    + "got " + clipGradNorm);
+        }
         ema = ema == null ? 0.0 : ema;
         if (!(ema >= 0 && ema < 1)) {
             throw new IllegalArgumentException("the weight average's decay (--ema) must be 0 (off) or in (0, 1), got "
@@ -167,7 +175,7 @@ public record TrainConfig(
                        Double ema, String units) {
         this(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize, learningRate,
                 minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment, validationFraction, seed,
-                threads, classWeights, schedule, warmupSteps, optimizer, augment, fit, ema, units, null);
+                threads, classWeights, schedule, warmupSteps, optimizer, augment, fit, ema, units, null, null);
     }
 
     /** The fine-tuning recipe's signature before {@code fit} existed: short cycles tiled as the reference does. */
@@ -178,7 +186,7 @@ public record TrainConfig(
                        String schedule, Integer warmupSteps, String optimizer, List<String> augment) {
         this(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize, learningRate,
                 minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment, validationFraction, seed,
-                threads, classWeights, schedule, warmupSteps, optimizer, augment, null, null, null, null);
+                threads, classWeights, schedule, warmupSteps, optimizer, augment, null, null, null, null, null);
     }
 
     /**
@@ -191,7 +199,7 @@ public record TrainConfig(
                        boolean specAugment, double validationFraction, long seed, int threads, String classWeights) {
         this(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize, learningRate,
                 minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment, validationFraction, seed,
-                threads, classWeights, null, null, null, null, null, null, null, null);
+                threads, classWeights, null, null, null, null, null, null, null, null, null);
     }
 
     /** This configuration with the fine-tuning recipe's options (null: the paper's). */
@@ -199,7 +207,7 @@ public record TrainConfig(
         return new TrainConfig(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize,
                 learningRate, minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment,
                 validationFraction, seed, threads, classWeights, schedule, warmupSteps, optimizer, augment, fit, ema,
-                units, normalisation);
+                units, normalisation, clipGradNorm);
     }
 
     /** This configuration with short cycles repeated as {@code fit} says ({@code tile} or {@code crossfade}). */
@@ -207,7 +215,7 @@ public record TrainConfig(
         return new TrainConfig(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize,
                 learningRate, minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment,
                 validationFraction, seed, threads, classWeights, schedule, warmupSteps, optimizer, augment, fit, ema,
-                units, normalisation);
+                units, normalisation, clipGradNorm);
     }
 
     /** This configuration with a weight average of this decay per step evaluated and saved (0: none). */
@@ -215,7 +223,7 @@ public record TrainConfig(
         return new TrainConfig(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize,
                 learningRate, minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment,
                 validationFraction, seed, threads, classWeights, schedule, warmupSteps, optimizer, augment, fit, ema,
-                units, normalisation);
+                units, normalisation, clipGradNorm);
     }
 
     /** This configuration with examples of these units ({@code events} or {@code windows}). */
@@ -223,7 +231,7 @@ public record TrainConfig(
         return new TrainConfig(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize,
                 learningRate, minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment,
                 validationFraction, seed, threads, classWeights, schedule, warmupSteps, optimizer, augment, fit, ema,
-                units, normalisation);
+                units, normalisation, clipGradNorm);
     }
 
     /** This configuration normalising the log-mel with these statistics (null: AudioSet's). */
@@ -231,7 +239,15 @@ public record TrainConfig(
         return new TrainConfig(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize,
                 learningRate, minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment,
                 validationFraction, seed, threads, classWeights, schedule, warmupSteps, optimizer, augment, fit, ema,
-                units, normalisation);
+                units, normalisation, clipGradNorm);
+    }
+
+    /** This configuration with the gradient's global norm limited to this (0: not limited). */
+    public TrainConfig withClipGradNorm(double clipGradNorm) {
+        return new TrainConfig(dataset, icbhiRoot, sprsoundRoot, model, windowSeconds, method, epochs, batchSize,
+                learningRate, minLearningRate, weightDecay, averaging, tau, alpha, mixAlpha, specAugment,
+                validationFraction, seed, threads, classWeights, schedule, warmupSteps, optimizer, augment, fit, ema,
+                units, normalisation, clipGradNorm);
     }
 
     /** The run's front end: the reference's at the run's window length, with the run's normalisation. */

@@ -119,7 +119,7 @@ public final class TrainingRun {
             }
             Checkpoints.enableGradients(model);
             AdamL2 optimizer = new AdamL2(model.getParameters(), manager, config.weightDecay(), config.averaging(),
-                    config.decoupledWeightDecay());
+                    config.decoupledWeightDecay(), config.clipGradNorm());
             Checkpoints checkpoints = new Checkpoints(out);
             // with --ema, the average is what is evaluated, selected and saved; the trained weights go on training
             WeightAverage average = config.ema() > 0 ? new WeightAverage(model, manager, config.ema()) : null;
@@ -171,6 +171,7 @@ public final class TrainingRun {
         ParameterStore ps = new ParameterStore(manager, false);
         double lossSum = 0;
         int skipped = 0;
+        double[] gradNorms = new double[steps];
         long t0 = System.nanoTime();
         for (int s = 0; s < steps; s++) {
             List<LabelledCycle> batch = order.subList(s * b, (s + 1) * b);
@@ -198,12 +199,31 @@ public final class TrainingRun {
                 } else if (average != null) {
                     average.update(optimizer.steps());
                 }
+                gradNorms[s] = optimizer.lastGradNorm();
             }
             lossSum += loss;
             double elapsed = (System.nanoTime() - t0) / 1e9;
             listener.onStep(epoch, s + 1, steps, loss, lr, (s + 1) * b / elapsed);
         }
+        listener.onMessage(gradientSummary(epoch, gradNorms));
         return lossSum / steps;
+    }
+
+    /**
+     * The epoch's gradient norms in one line: a collapse to one answer shows as norms falling towards zero, an
+     * unstable step as a spike; with {@code --clip-grad}, how many steps were scaled down.
+     */
+    private String gradientSummary(int epoch, double[] norms) {
+        double[] sorted = java.util.Arrays.stream(norms).filter(Double::isFinite).sorted().toArray();
+        if (sorted.length == 0) {
+            return "epoch " + epoch + ": no gradient norms";
+        }
+        double limit = config.clipGradNorm();
+        long clipped = limit > 0 ? java.util.Arrays.stream(sorted).filter(n -> n > limit).count() : 0;
+        return String.format(java.util.Locale.ROOT, "epoch %d gradient norm: median %.3g, 90th percentile %.3g, "
+                        + "max %.3g%s", epoch, sorted[sorted.length / 2], sorted[(int) (sorted.length * 0.9)],
+                sorted[sorted.length - 1], limit > 0 ? String.format(java.util.Locale.ROOT,
+                        "; scaled down to %.3g in %d of %d steps", limit, clipped, sorted.length) : "");
     }
 
     /** Optimiser steps per epoch: the last partial batch is dropped, as the reference. */

@@ -17,6 +17,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The optimiser's weight decay, measured on one step with a zero gradient, where Adam's own update is zero. */
 class AdamL2Test {
@@ -111,5 +112,50 @@ class AdamL2Test {
             assertNull(adam.step(0.1), "a finite (zero) gradient steps");
             assertEquals(1, adam.steps());
         }
+    }
+
+    /** The weights and bias after two steps on the loss k * sum(layer(ones)), k = {@code k1} then {@code k2}. */
+    private static List<float[]> twoSteps(double k1, double k2, double maxGradNorm, double[] norms) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Linear linear = layer(m);
+            AdamL2 adam = new AdamL2(linear.getParameters(), m, 0.0, 0.0, true, maxGradNorm);
+            double[] ks = {k1, k2};
+            for (int i = 0; i < 2; i++) {
+                try (NDManager step = m.newSubManager();
+                     GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    var out = linear.forward(new ParameterStore(m, false), new NDList(step.ones(new Shape(1, 3))),
+                            true).singletonOrThrow();
+                    gc.backward(out.sum().mul((float) ks[i])); // every gradient entry is k
+                }
+                assertNull(adam.step(0.1));
+                norms[i] = adam.lastGradNorm();
+            }
+            return List.of(linear.getParameters().get("weight").getArray().toFloatArray(),
+                    linear.getParameters().get("bias").getArray().toFloatArray());
+        }
+    }
+
+    /**
+     * A gradient above the limit enters the moments scaled down to the limit (the same weights as a run fed that
+     * smaller gradient), one below it unchanged; the norm reported is the one before clipping.
+     */
+    @Test
+    void aGradientAboveTheLimitIsScaledDownToItBeforeTheMoments() {
+        double eight = Math.sqrt(8); // 6 weights and 2 biases, each gradient entry k
+        double[] norms = new double[2];
+        List<float[]> clipped = twoSteps(1, 100, 5, norms);
+        assertEquals(eight, norms[0], 1e-5, "first step's norm, under the limit");
+        assertEquals(100 * eight, norms[1], 1e-3, "the norm before clipping");
+        List<float[]> fedTheLimit = twoSteps(1, 5 / eight, 0, new double[2]);
+        List<float[]> unclipped = twoSteps(1, 100, 0, new double[2]);
+        for (int p = 0; p < 2; p++) {
+            assertArrayEquals(fedTheLimit.get(p), clipped.get(p), 1e-6f, "parameter " + p);
+        }
+        // without the limit the big step moves the weights further: the clip did something
+        assertTrue(Math.abs(unclipped.get(0)[0] - clipped.get(0)[0]) > 1e-3, "unclipped " + unclipped.get(0)[0]
+                + " clipped " + clipped.get(0)[0]);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> twoSteps(1, 1, -1, new double[2]));
+        assertTrue(e.getMessage().contains("gradient-norm limit"), e.getMessage());
     }
 }

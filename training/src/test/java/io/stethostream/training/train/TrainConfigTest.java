@@ -113,6 +113,18 @@ class TrainConfigTest {
         assertEquals(-14.9, normalised.featureSpec().normMean(), 0.0);
         assertEquals(2.24, normalised.featureSpec().normStd(), 0.0);
         assertEquals(averaged.featureSpec().withNormalisation(-14.9, 2.24), normalised.featureSpec());
+        // the gradient-norm limit: kept, absent reads as 0 (off), a negative or infinite one refused naming the option
+        TrainConfig clipped = normalised.withClipGradNorm(1.0);
+        assertTrue(JSON.writeValueAsString(clipped).contains("\"clipGradNorm\":1.0"));
+        assertEquals(clipped, JSON.readValue(JSON.writeValueAsString(clipped), TrainConfig.class));
+        assertEquals(0.0, normalised.clipGradNorm(), 0.0);
+        com.fasterxml.jackson.databind.node.ObjectNode tree = JSON.valueToTree(clipped);
+        tree.remove("clipGradNorm");
+        assertEquals(0.0, JSON.treeToValue(tree, TrainConfig.class).clipGradNorm(), 0.0, "older config.json");
+        for (double bad : new double[]{-1.0, Double.POSITIVE_INFINITY, Double.NaN}) {
+            e = assertThrows(IllegalArgumentException.class, () -> recipe.withClipGradNorm(bad));
+            assertTrue(e.getMessage().contains("--clip-grad"), e.getMessage());
+        }
     }
 
     @Test
