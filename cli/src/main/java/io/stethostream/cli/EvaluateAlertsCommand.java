@@ -26,9 +26,14 @@ import io.stethostream.streams.records.ModelRef;
 import io.stethostream.streams.records.Times;
 import io.stethostream.streams.records.WindowPrediction;
 import io.stethostream.training.augment.WaveformAugment;
+import io.stethostream.training.data.CycleLoader;
+import io.stethostream.training.data.DatasetChoice;
+import io.stethostream.training.data.LabelledCycle;
+import io.stethostream.training.data.ValidationSplit;
 import io.stethostream.training.eval.ConfusionMatrix;
 import io.stethostream.training.eval.IcbhiScores;
 import io.stethostream.training.eval.Plots;
+import io.stethostream.training.train.TrainConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -43,7 +48,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 /**
  * {@code stethostream evaluate-alerts}: what the product tells a clinician, scored. Every recording of a SPRSound set
@@ -62,6 +69,7 @@ import java.util.concurrent.Callable;
 public final class EvaluateAlertsCommand implements Callable<Integer> {
 
     private static final String RELEASE = "evaluate-alerts";
+    private static final String VALIDATION = "validation";
 
     @Spec
     CommandSpec spec;
@@ -73,8 +81,11 @@ public final class EvaluateAlertsCommand implements Callable<Integer> {
             description = "The SPRSound database folder. Default: ${DEFAULT-VALUE}.")
     Path root;
 
-    @Option(names = "--set", defaultValue = "inter-test", paramLabel = "inter-test|intra-test|train",
-            description = "Which set's recordings. Default: ${DEFAULT-VALUE} (patients the training set never had).")
+    @Option(names = "--set", defaultValue = "inter-test", paramLabel = "inter-test|intra-test|train|validation",
+            description = {"Which set's recordings. Default: ${DEFAULT-VALUE} (patients the training set never had).",
+                    "validation: the training-set recordings of the patients the model's own run held out for "
+                            + "validation (its seed and carve from the model's metadata), to choose between "
+                            + "models without looking at a test set."})
     String set;
 
     @Option(names = "--hop", paramLabel = "SECONDS", description = "Hop between windows (default: the model's, as the "
@@ -113,14 +124,19 @@ public final class EvaluateAlertsCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         AlertThresholds rule = rule();
         SprSoundSet which = set();
+        boolean validation = set.equals(VALIDATION);
         if (hopSeconds != null && !(hopSeconds > 0)) {
             throw new InvalidInputException("--hop must be positive, got " + hopSeconds);
         }
         PrintWriter err = spec.commandLine().getErr();
+        Path model = modelFile != null ? modelFile : Defaults.shippedModel();
         List<SprSoundRecording> recordings = recordings(which, err);
+        if (validation) {
+            recordings = heldOutByTheRun(model, recordings, err);
+        }
+        String setLabel = validation ? VALIDATION : which.label();
         List<Row> rows = new ArrayList<>();
         List<String> unreadable = new ArrayList<>();
-        Path model = modelFile != null ? modelFile : Defaults.shippedModel();
         String modelName;
         try (OnnxModel onnx = ModelFiles.open(model, threads);
              ProgressReporter progress = new ProgressReporter(err, "Replaying " + recordings.size() + " recordings")) {
@@ -148,9 +164,9 @@ public final class EvaluateAlertsCommand implements Callable<Integer> {
         }
         err.flush();
         if (rows.isEmpty()) {
-            throw new InvalidInputException("no recording of " + which.label() + " under " + root + " could be read");
+            throw new InvalidInputException("no recording of " + setLabel + " under " + root + " could be read");
         }
-        report(rows, unreadable, which, modelName, rule);
+        report(rows, unreadable, setLabel, modelName, rule);
         return ExitCodes.OK;
     }
 
@@ -164,13 +180,55 @@ public final class EvaluateAlertsCommand implements Callable<Integer> {
         }
     }
 
+    /** The SPRSound set whose recordings are read ({@code validation}: the training set's, filtered later). */
     private SprSoundSet set() {
+        if (set.equals(VALIDATION)) {
+            return SprSoundSet.TRAIN_2022;
+        }
         for (SprSoundSet s : SprSoundSet.values()) {
             if (s.label().equals(set)) {
                 return s;
             }
         }
-        throw new InvalidInputException("--set must be inter-test, intra-test or train, got '" + set + "'");
+        throw new InvalidInputException("--set must be inter-test, intra-test, train or validation, got '" + set
+                + "'");
+    }
+
+    /**
+     * The training recordings of the patients the model's run held out: its training configuration (metadata) names
+     * the units, validation fraction and seed, and the carve is made again on the same training examples, exactly as
+     * {@code train} made it.
+     */
+    private List<SprSoundRecording> heldOutByTheRun(Path model, List<SprSoundRecording> train, PrintWriter err)
+            throws IOException {
+        TrainConfig config;
+        FeatureSpec fs;
+        try (OnnxModel onnx = ModelFiles.open(model, 1)) {
+            config = EvaluateCommand.configOf(onnx);
+            fs = onnx.featureSpec();
+        }
+        if (!config.dataset().equals(DatasetChoice.SPRSOUND.label())) {
+            throw new InvalidInputException("--set validation needs a model trained on SPRSound alone (its run held "
+                    + "out SPRSound patients); " + model + " was trained on " + config.dataset());
+        }
+        CycleLoader.Splits splits;
+        try (ProgressReporter progress = new ProgressReporter(err, "Loading the run's training "
+                + config.trainingUnits().label() + " to find its validation patients")) {
+            splits = CycleLoader.load(DatasetChoice.SPRSOUND, null, root, fs, config.trainingUnits(), progress);
+        } catch (DatasetFormatException e) {
+            throw new InvalidInputException(e.getMessage(), e);
+        }
+        Set<String> patients = ValidationSplit.carve(splits.train(), config.validationFraction(), config.seed())
+                .validation().stream().map(LabelledCycle::patient).collect(Collectors.toSet());
+        List<SprSoundRecording> heldOut = train.stream().filter(r -> patients.contains(
+                LabelledCycle.patientKey(LabelledCycle.SPRSOUND, r.patientId()))).toList();
+        if (heldOut.isEmpty()) {
+            throw new InvalidInputException("the run of " + model + " (seed " + config.seed() + ", validation "
+                    + "fraction " + config.validationFraction() + ") held out no patient with audio under " + root);
+        }
+        err.println(heldOut.size() + " recordings of " + patients.size() + " validation patients (seed "
+                + config.seed() + ")");
+        return heldOut;
     }
 
     /** The set's recordings that have audio; those without are named on stderr. */
@@ -268,7 +326,7 @@ public final class EvaluateAlertsCommand implements Callable<Integer> {
         return labels;
     }
 
-    private void report(List<Row> rows, List<String> unreadable, SprSoundSet which, String modelName,
+    private void report(List<Row> rows, List<String> unreadable, String which, String modelName,
                         AlertThresholds rule) throws IOException {
         ConfusionMatrix confusion = new ConfusionMatrix();
         int poorQuality = 0;
@@ -301,7 +359,7 @@ public final class EvaluateAlertsCommand implements Callable<Integer> {
                 rule.ofLast());
         ObjectNode result = TrainCommand.JSON.createObjectNode();
         result.put("model", modelName);
-        result.put("set", which.label());
+        result.put("set", which);
         result.put("rule", rules);
         if (bandLimit != null) {
             result.put("bandLimitHz", bandLimit);
@@ -326,7 +384,7 @@ public final class EvaluateAlertsCommand implements Callable<Integer> {
             o.println(TrainCommand.JSON.writeValueAsString(result));
         } else {
             o.printf(Locale.ROOT, "%s on SPRSound %s, %d recordings replayed as streams (%s%s): %s%n", modelName,
-                    which.label(), rows.size(), rules, bandLimit == null ? "" : ", through " + bandLimit + " Hz",
+                    which, rows.size(), rules, bandLimit == null ? "" : ", through " + bandLimit + " Hz",
                     scores.summary());
             o.printf(Locale.ROOT, "recall per record label: %s%n", recalls(scores));
             o.printf(Locale.ROOT, "%d windows, %d usable (labelled %s); %d recordings too short for one window (no "
@@ -369,7 +427,7 @@ public final class EvaluateAlertsCommand implements Callable<Integer> {
         return b.toString();
     }
 
-    private void write(List<Row> rows, ObjectNode result, ConfusionMatrix confusion, SprSoundSet which)
+    private void write(List<Row> rows, ObjectNode result, ConfusionMatrix confusion, String which)
             throws IOException {
         Files.createDirectories(out);
         StringBuilder csv = new StringBuilder("recording,patient,record_label,windows,usable_windows,alerts_showed,"
@@ -382,7 +440,7 @@ public final class EvaluateAlertsCommand implements Callable<Integer> {
         }
         Files.writeString(out.resolve("recordings.csv"), csv);
         TrainCommand.JSON.writeValue(out.resolve("scores.json").toFile(), result);
-        Plots.confusionMatrix(confusion, "Alerts per recording, SPRSound " + which.label(),
+        Plots.confusionMatrix(confusion, "Alerts per recording, SPRSound " + which,
                 out.resolve("confusion.png"));
     }
 }

@@ -188,7 +188,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** The training configuration an exported model carries; needed for the run's dataset and validation carve-out. */
-    private static TrainConfig configOf(OnnxModel model) {
+    static TrainConfig configOf(OnnxModel model) {
         String json = model.metadata().trainingConfigJson();
         if (json == null) {
             throw new InvalidInputException(model.file() + " carries no training configuration (metadata "

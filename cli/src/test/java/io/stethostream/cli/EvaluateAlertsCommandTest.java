@@ -14,6 +14,7 @@ import java.util.Map;
 
 import static io.stethostream.cli.CliResult.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -117,5 +118,63 @@ class EvaluateAlertsCommandTest {
         CliResult noAudio = run(args(DEMO, "--set", "intra-test"));
         assertEquals(ExitCodes.BAD_INPUT, noAudio.code());
         assertTrue(noAudio.err().contains("intra-test"), noAudio.err());
+    }
+
+    /**
+     * --set validation replays the training recordings of exactly the patients the model's run held out (the shipped
+     * model: seed 1, a fifth of the patients), carved again on the same training events.
+     */
+    @Test
+    void theValidationSetIsTheRunsHeldOutPatientsRecordings() throws IOException {
+        // a training set of 12 patients, four per record label, each recording one of the demo's
+        Path root = dir.resolve("sprsound");
+        Path json = root.resolve("train_classification_json");
+        Path wav = root.resolve("train_classification_wav");
+        Files.createDirectories(json);
+        Files.createDirectories(wav);
+        Path demoJson = DEMO.resolve("test_classification_json/2022/inter_test_json");
+        Path demoWav = DEMO.resolve("test_classification_wav/2022");
+        List<String> names = new java.util.ArrayList<>();
+        try (var listed = Files.list(demoJson)) {
+            for (Path p : listed.sorted().toList()) {
+                String source = p.getFileName().toString().replace(".json", "");
+                for (int copy = 1; copy <= 4; copy++) {
+                    String name = (source.hashCode() & 0xffff) + "0" + copy + "_3.0_0_p1_" + copy;
+                    Files.copy(p, json.resolve(name + ".json"));
+                    Files.copy(demoWav.resolve(source + ".flac"), wav.resolve(name + ".flac"));
+                    names.add(name);
+                }
+            }
+        }
+        assertEquals(12, names.size(), "three demo recordings, four patients each");
+
+        CliResult all = run(args(root, "--set", "train", "--json"));
+        assertEquals(ExitCodes.OK, all.code(), all.err());
+        assertEquals(12, new ObjectMapper().readTree(all.out()).get("recordings").asInt());
+        Path out = dir.resolve("validation");
+        CliResult r = run(args(root, "--set", "validation", "--json", "--out", out.toString()));
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals("validation", j.get("set").asText());
+        java.util.Set<String> replayed = rows(out.resolve("recordings.csv")).keySet();
+
+        // the carve train makes for the shipped model's configuration, on the same events
+        io.stethostream.training.train.TrainConfig config;
+        io.stethostream.ingest.features.FeatureSpec fs;
+        try (io.stethostream.runtime.OnnxModel onnx = ModelFiles.open(Defaults.shippedModel(), 1)) {
+            config = EvaluateCommand.configOf(onnx);
+            fs = onnx.featureSpec();
+        }
+        var splits = io.stethostream.training.data.CycleLoader.load(
+                io.stethostream.training.data.DatasetChoice.SPRSOUND, null, root, fs, config.trainingUnits(),
+                io.stethostream.ingest.dataset.ScanProgress.NONE);
+        java.util.Set<String> heldOut = new java.util.TreeSet<>();
+        for (var c : io.stethostream.training.data.ValidationSplit.carve(splits.train(),
+                config.validationFraction(), config.seed()).validation()) {
+            heldOut.add(c.recording());
+        }
+        assertFalse(heldOut.isEmpty(), "the carve holds out someone");
+        assertTrue(heldOut.size() < names.size(), "and not everyone");
+        assertEquals(heldOut, new java.util.TreeSet<>(replayed));
     }
 }
