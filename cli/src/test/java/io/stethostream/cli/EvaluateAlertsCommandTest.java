@@ -2,15 +2,26 @@ package io.stethostream.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stethostream.ingest.dataset.ScanProgress;
+import io.stethostream.ingest.features.FeatureSpec;
+import io.stethostream.runtime.OnnxModel;
+import io.stethostream.training.data.CycleLoader;
+import io.stethostream.training.data.DatasetChoice;
+import io.stethostream.training.data.LabelledCycle;
+import io.stethostream.training.data.ValidationSplit;
+import io.stethostream.training.train.TrainConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static io.stethostream.cli.CliResult.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -134,7 +145,7 @@ class EvaluateAlertsCommandTest {
         Files.createDirectories(wav);
         Path demoJson = DEMO.resolve("test_classification_json/2022/inter_test_json");
         Path demoWav = DEMO.resolve("test_classification_wav/2022");
-        List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         try (var listed = Files.list(demoJson)) {
             for (Path p : listed.sorted().toList()) {
                 String source = p.getFileName().toString().replace(".json", "");
@@ -156,25 +167,24 @@ class EvaluateAlertsCommandTest {
         assertEquals(ExitCodes.OK, r.code(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertEquals("validation", j.get("set").asText());
-        java.util.Set<String> replayed = rows(out.resolve("recordings.csv")).keySet();
+        Set<String> replayed = rows(out.resolve("recordings.csv")).keySet();
 
         // the carve train makes for the shipped model's configuration, on the same events
-        io.stethostream.training.train.TrainConfig config;
-        io.stethostream.ingest.features.FeatureSpec fs;
-        try (io.stethostream.runtime.OnnxModel onnx = ModelFiles.open(Defaults.shippedModel(), 1)) {
+        TrainConfig config;
+        FeatureSpec fs;
+        try (OnnxModel onnx = ModelFiles.open(Defaults.shippedModel(), 1)) {
             config = EvaluateCommand.configOf(onnx);
             fs = onnx.featureSpec();
         }
-        var splits = io.stethostream.training.data.CycleLoader.load(
-                io.stethostream.training.data.DatasetChoice.SPRSOUND, null, root, fs, config.trainingUnits(),
-                io.stethostream.ingest.dataset.ScanProgress.NONE);
-        java.util.Set<String> heldOut = new java.util.TreeSet<>();
-        for (var c : io.stethostream.training.data.ValidationSplit.carve(splits.train(),
-                config.validationFraction(), config.seed()).validation()) {
+        CycleLoader.Splits splits = CycleLoader.load(DatasetChoice.SPRSOUND, null, root, fs,
+                config.trainingUnits(), ScanProgress.NONE);
+        Set<String> heldOut = new TreeSet<>();
+        for (LabelledCycle c : ValidationSplit.carve(splits.train(), config.validationFraction(), config.seed())
+                .validation()) {
             heldOut.add(c.recording());
         }
         assertFalse(heldOut.isEmpty(), "the carve holds out someone");
         assertTrue(heldOut.size() < names.size(), "and not everyone");
-        assertEquals(heldOut, new java.util.TreeSet<>(replayed));
+        assertEquals(heldOut, new TreeSet<>(replayed));
     }
 }
