@@ -130,33 +130,35 @@ public final class EvaluateAlertsCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         Path model = modelFile != null ? modelFile : Defaults.shippedModel();
-        List<SprSoundRecording> recordings = recordings(which, err);
-        if (validation) {
-            recordings = heldOutByTheRun(model, recordings, err);
-        }
         String setLabel = validation ? VALIDATION : which.label();
         List<Row> rows = new ArrayList<>();
         List<String> unreadable = new ArrayList<>();
         String modelName;
-        try (OnnxModel onnx = ModelFiles.open(model, threads);
-             ProgressReporter progress = new ProgressReporter(err, "Replaying " + recordings.size() + " recordings")) {
+        try (OnnxModel onnx = ModelFiles.open(model, threads)) {
+            List<SprSoundRecording> recordings = recordings(which, err);
+            if (validation) {
+                recordings = heldOutByTheRun(onnx, recordings, err);
+            }
             FeatureSpec fs = onnx.featureSpec();
             FeatureExtractor extractor = new FeatureExtractor(fs);
             ModelRef ref = new ModelRef(onnx.metadata().modelName(), onnx.metadata().modelVersion(), RELEASE);
             modelName = ref.name() + " " + ref.version();
-            for (int i = 0; i < recordings.size(); i++) {
-                SprSoundRecording r = recordings.get(i);
-                float[] samples;
-                try {
-                    samples = modelRateAudio(extractor, r.audio().orElseThrow());
-                } catch (IOException | RuntimeException e) {
-                    unreadable.add(r.audio().orElseThrow() + ": " + (e.getMessage() == null
-                            ? e.getClass().getSimpleName() : e.getMessage()));
+            try (ProgressReporter progress = new ProgressReporter(err, "Replaying " + recordings.size()
+                    + " recordings")) {
+                for (int i = 0; i < recordings.size(); i++) {
+                    SprSoundRecording r = recordings.get(i);
+                    float[] samples;
+                    try {
+                        samples = modelRateAudio(extractor, r.audio().orElseThrow());
+                    } catch (IOException | RuntimeException e) {
+                        unreadable.add(r.audio().orElseThrow() + ": " + (e.getMessage() == null
+                                ? e.getClass().getSimpleName() : e.getMessage()));
+                        progress.update(i + 1, recordings.size());
+                        continue;
+                    }
+                    rows.add(replay(r, samples, fs, extractor, onnx, ref, rule));
                     progress.update(i + 1, recordings.size());
-                    continue;
                 }
-                rows.add(replay(r, samples, fs, extractor, onnx, ref, rule));
-                progress.update(i + 1, recordings.size());
             }
         }
         for (String u : unreadable) {
@@ -199,14 +201,11 @@ public final class EvaluateAlertsCommand implements Callable<Integer> {
      * the units, validation fraction and seed, and the carve is made again on the same training examples, exactly as
      * {@code train} made it.
      */
-    private List<SprSoundRecording> heldOutByTheRun(Path model, List<SprSoundRecording> train, PrintWriter err)
+    private List<SprSoundRecording> heldOutByTheRun(OnnxModel onnx, List<SprSoundRecording> train, PrintWriter err)
             throws IOException {
-        TrainConfig config;
-        FeatureSpec fs;
-        try (OnnxModel onnx = ModelFiles.open(model, 1)) {
-            config = EvaluateCommand.configOf(onnx);
-            fs = onnx.featureSpec();
-        }
+        TrainConfig config = EvaluateCommand.configOf(onnx);
+        FeatureSpec fs = onnx.featureSpec();
+        Path model = onnx.file();
         if (!config.dataset().equals(DatasetChoice.SPRSOUND.label())) {
             throw new InvalidInputException("--set validation needs a model trained on SPRSound alone (its run held "
                     + "out SPRSound patients); " + model + " was trained on " + config.dataset());

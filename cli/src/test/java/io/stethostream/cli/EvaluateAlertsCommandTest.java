@@ -35,6 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EvaluateAlertsCommandTest {
 
     private static final Path DEMO = Path.of("../demo/recordings");
+    private static final Path DEMO_JSON = DEMO.resolve("test_classification_json/2022/inter_test_json");
+    private static final Path DEMO_WAV = DEMO.resolve("test_classification_wav/2022");
 
     @TempDir
     Path dir;
@@ -44,6 +46,12 @@ class EvaluateAlertsCommandTest {
                 Defaults.shippedModel().toString(), "--root", root.toString(), "--threads", "2"));
         a.addAll(List.of(more));
         return a.toArray(String[]::new);
+    }
+
+    /** Copies the demo recording {@code source} (label file and audio) into these folders as {@code name}. */
+    private static void copyDemoRecording(String source, Path json, Path wav, String name) throws IOException {
+        Files.copy(DEMO_JSON.resolve(source + ".json"), json.resolve(name + ".json"));
+        Files.copy(DEMO_WAV.resolve(source + ".flac"), wav.resolve(name + ".flac"));
     }
 
     /** recording name -> [record label, alerts showed] from recordings.csv. */
@@ -100,9 +108,7 @@ class EvaluateAlertsCommandTest {
         Files.createDirectories(json);
         Files.createDirectories(wav);
         String normal = "40890405_3.3_0_p1_3652";
-        Files.copy(DEMO.resolve("test_classification_json/2022/inter_test_json/" + normal + ".json"),
-                json.resolve(normal + ".json"));
-        Files.copy(DEMO.resolve("test_classification_wav/2022/" + normal + ".flac"), wav.resolve(normal + ".flac"));
+        copyDemoRecording(normal, json, wav, normal);
         Files.writeString(json.resolve("1_1.0_0_p1_1.json"),
                 "{\"record_annotation\": \"DAS\", \"event_annotation\": []}");
         Files.write(wav.resolve("1_1.0_0_p1_1.wav"), new byte[] {'x', 1, 2, 3});
@@ -143,16 +149,13 @@ class EvaluateAlertsCommandTest {
         Path wav = root.resolve("train_classification_wav");
         Files.createDirectories(json);
         Files.createDirectories(wav);
-        Path demoJson = DEMO.resolve("test_classification_json/2022/inter_test_json");
-        Path demoWav = DEMO.resolve("test_classification_wav/2022");
         List<String> names = new ArrayList<>();
-        try (var listed = Files.list(demoJson)) {
+        try (var listed = Files.list(DEMO_JSON)) {
             for (Path p : listed.sorted().toList()) {
                 String source = p.getFileName().toString().replace(".json", "");
                 for (int copy = 1; copy <= 4; copy++) {
                     String name = (source.hashCode() & 0xffff) + "0" + copy + "_3.0_0_p1_" + copy;
-                    Files.copy(p, json.resolve(name + ".json"));
-                    Files.copy(demoWav.resolve(source + ".flac"), wav.resolve(name + ".flac"));
+                    copyDemoRecording(source, json, wav, name);
                     names.add(name);
                 }
             }

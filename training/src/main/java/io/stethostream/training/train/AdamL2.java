@@ -1,6 +1,7 @@
 package io.stethostream.training.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -92,11 +93,14 @@ public final class AdamL2 {
             try (NDArray grad = w.getGradient(); NDManager scratch = w.getManager().newSubManager()) {
                 NDArray abs = grad.abs();
                 abs.attach(scratch); // else it stays in the model's manager, one array per parameter per step
-                if (!Float.isFinite(abs.max().getFloat())) {
+                // the largest entry (finite?) and the sum of squares (the norm), read in one transfer
+                float[] maxAndSquares = NDArrays.stack(new NDList(abs.max(), abs.square().sum())).toFloatArray();
+                if (!Float.isFinite(maxAndSquares[0])) {
                     zeroGradients();
+                    lastGradNorm = Double.NaN; // a skipped step has no norm
                     return p.getName();
                 }
-                squares += abs.square().sum().getFloat();
+                squares += maxAndSquares[1];
             }
         }
         lastGradNorm = Math.sqrt(squares);
@@ -157,7 +161,8 @@ public final class AdamL2 {
         return steps;
     }
 
-    /** The global L2 norm of the last step's gradient before any clipping (NaN before the first step). */
+    /** The global L2 norm of the last step's gradient before any clipping (NaN before the first step and after a
+     * skipped one). */
     public double lastGradNorm() {
         return lastGradNorm;
     }

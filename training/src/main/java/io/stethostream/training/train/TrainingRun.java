@@ -22,7 +22,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -214,15 +216,15 @@ public final class TrainingRun {
      * unstable step as a spike; with {@code --clip-grad}, how many steps were scaled down.
      */
     private String gradientSummary(int epoch, double[] norms) {
-        double[] sorted = java.util.Arrays.stream(norms).filter(Double::isFinite).sorted().toArray();
+        double[] sorted = Arrays.stream(norms).filter(Double::isFinite).sorted().toArray();
         if (sorted.length == 0) {
             return "epoch " + epoch + ": no gradient norms";
         }
         double limit = config.clipGradNorm();
-        long clipped = limit > 0 ? java.util.Arrays.stream(sorted).filter(n -> n > limit).count() : 0;
-        return String.format(java.util.Locale.ROOT, "epoch %d gradient norm: median %.3g, 90th percentile %.3g, "
+        long clipped = limit > 0 ? Arrays.stream(sorted).filter(n -> n > limit).count() : 0;
+        return String.format(Locale.ROOT, "epoch %d gradient norm: median %.3g, 90th percentile %.3g, "
                         + "max %.3g%s", epoch, sorted[sorted.length / 2], sorted[(int) (sorted.length * 0.9)],
-                sorted[sorted.length - 1], limit > 0 ? String.format(java.util.Locale.ROOT,
+                sorted[sorted.length - 1], limit > 0 ? String.format(Locale.ROOT,
                         "; scaled down to %.3g in %d of %d steps", limit, clipped, sorted.length) : "");
     }
 

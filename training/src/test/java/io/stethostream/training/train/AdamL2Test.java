@@ -17,6 +17,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The optimiser's weight decay, measured on one step with a zero gradient, where Adam's own update is zero. */
@@ -154,7 +155,7 @@ class AdamL2Test {
         // without the limit the big step moves the weights further: the clip did something
         assertTrue(Math.abs(unclipped.get(0)[0] - clipped.get(0)[0]) > 1e-3, "unclipped " + unclipped.get(0)[0]
                 + " clipped " + clipped.get(0)[0]);
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> twoSteps(1, 1, -1, new double[2]));
         assertTrue(e.getMessage().contains("gradient-norm limit"), e.getMessage());
     }
