@@ -122,17 +122,17 @@ class ClassifyCommandTest {
     }
 
     /**
-     * The demo's two inter-patient test recordings (patients the model never saw): the normal one is normal in every
-     * window and the wheeze one is wheeze in every window, which is what makes the demo raise a wheeze alert for one and
-     * none for the other. The demo's crackle recording is left out on purpose: the shipped model misses its crackles
-     * (see demo/recordings/ATTRIBUTION.md and models/README.md).
+     * The demo's three inter-patient test recordings (patients the model never saw), with the labels the shipped model
+     * gives their windows: what makes the demo raise no alert on the normal one, a wheeze alert on the wheeze one and a
+     * crackle alert on the crackle one (3 abnormal windows among the last 5 raise an alert).
      */
     @Test
     void theDemoRecordingsGetTheLabelsTheirAnnotationsGive() throws IOException {
         Path test = Path.of("../demo/recordings/test_classification_wav/2022");
-        Path normal = test.resolve("40890405_3.3_0_p1_3652.flac");
+        Path normal = test.resolve("40890405_3.3_0_p4_3668.flac");
         Path wheeze = test.resolve("65118898_0.7_0_p1_4170.flac");
-        CliResult r = run(classify(normal, wheeze));
+        Path crackle = test.resolve("65121853_1.5_0_p4_4225.flac");
+        CliResult r = run(classify(normal, wheeze, crackle));
 
         assertEquals(ExitCodes.OK, r.code(), r.err());
         Map<String, List<String>> labels = new LinkedHashMap<>();
@@ -140,8 +140,10 @@ class ClassifyCommandTest {
             JsonNode j = new ObjectMapper().readTree(line);
             labels.computeIfAbsent(j.get("file").asText(), k -> new ArrayList<>()).add(j.get("label").asText());
         }
-        // 15.4 s and 9.2 s of audio: 6 and 3 windows of 4 s at a 2 s hop.
+        // 15.4 s, 9.2 s and 15.4 s of audio: 6, 3 and 6 windows of 4 s at a 2 s hop.
         assertEquals(Collections.nCopies(6, "normal"), labels.get(normal.toString()), r.out());
         assertEquals(Collections.nCopies(3, "wheeze"), labels.get(wheeze.toString()), r.out());
+        assertEquals(List.of("crackle", "crackle", "normal", "crackle", "crackle", "normal"),
+                labels.get(crackle.toString()), r.out());
     }
 }

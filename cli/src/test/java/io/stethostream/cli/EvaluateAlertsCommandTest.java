@@ -77,18 +77,21 @@ class EvaluateAlertsCommandTest {
         assertEquals(3, j.get("recordings").asInt());
         assertEquals(3, j.get("scored").asInt());
         assertEquals(0, j.get("unreadable").asInt());
-        // 15.4 s + 9.2 s + the DAS recording at a 2 s hop of 4 s windows
+        // 15.4 s + 9.2 s + 15.4 s (the DAS recording) at a 2 s hop of 4 s windows
         assertTrue(j.get("windows").asInt() >= 6 + 3, r.out());
         Map<String, String[]> rows = rows(out.resolve("recordings.csv"));
         assertEquals(3, rows.size());
-        assertEquals("Normal", rows.get("40890405_3.3_0_p1_3652")[0]);
-        assertEquals("normal", rows.get("40890405_3.3_0_p1_3652")[1], "6 normal windows raise nothing");
-        assertEquals("6", rows.get("40890405_3.3_0_p1_3652")[2]);
+        assertEquals("Normal", rows.get("40890405_3.3_0_p4_3668")[0]);
+        assertEquals("normal", rows.get("40890405_3.3_0_p4_3668")[1], "6 normal windows raise nothing");
+        assertEquals("6", rows.get("40890405_3.3_0_p4_3668")[2]);
         assertEquals("CAS", rows.get("65118898_0.7_0_p1_4170")[0]);
         assertEquals("wheeze", rows.get("65118898_0.7_0_p1_4170")[1], "3 wheeze windows of 3 raise wheezes");
+        assertEquals("DAS", rows.get("65121853_1.5_0_p4_4225")[0]);
+        assertEquals("crackle", rows.get("65121853_1.5_0_p4_4225")[1], "4 crackle windows of 6 raise crackles");
         JsonNode scores = j.get("scores");
         assertEquals(1.0, scores.get("recall").get("normal").asDouble(), 1e-9);
         assertEquals(1.0, scores.get("recall").get("wheeze").asDouble(), 1e-9);
+        assertEquals(1.0, scores.get("recall").get("crackle").asDouble(), 1e-9);
         assertTrue(Files.size(out.resolve("confusion.png")) > 1000);
         assertEquals(j, new ObjectMapper().readTree(out.resolve("scores.json").toFile()));
 
@@ -107,7 +110,7 @@ class EvaluateAlertsCommandTest {
         Path wav = root.resolve("test_classification_wav/2022");
         Files.createDirectories(json);
         Files.createDirectories(wav);
-        String normal = "40890405_3.3_0_p1_3652";
+        String normal = "40890405_3.3_0_p4_3668";
         copyDemoRecording(normal, json, wav, normal);
         Files.writeString(json.resolve("1_1.0_0_p1_1.json"),
                 "{\"record_annotation\": \"DAS\", \"event_annotation\": []}");
