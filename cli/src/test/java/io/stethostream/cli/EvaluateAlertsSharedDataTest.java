@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code evaluate-alerts} with the shipped model on the real SPRSound inter-patient test set: every recording replayed,
- * and the alerts it shows are those of a model that hears crackles and wheezes (docs/results.md, "The product's own test").
+ * and the alerts it shows are those of a model that hears crackles and wheezes (docs/results.md, "The product's own
+ * test").
  */
 @Tag("shared-data")
 class EvaluateAlertsSharedDataTest {
@@ -31,8 +32,9 @@ class EvaluateAlertsSharedDataTest {
         assertEquals(0, j.get("unreadable").asInt());
         assertEquals(1554, j.get("windows").asInt(), "4 s windows every 2 s over every recording");
         JsonNode recall = j.get("scores").get("recall");
-        // Measured 41.7 % crackle, 13.8 % wheeze and 84.2 % normal (2026-12-06, version 2026.12.06-spr-ce-pt-dn-clip-s3);
-        // a model answering one class, or one deaf to crackles like the version before, fails one of these.
+        // Measured 41.7 % crackle, 13.8 % wheeze and 84.2 % normal (2026-12-06, version
+        // 2026.12.06-spr-ce-pt-dn-clip-s3); a model answering one class, or one deaf to crackles like the version
+        // before, fails one of these.
         assertTrue(recall.get("crackle").asDouble() > 0.3, r.out());
         assertTrue(recall.get("wheeze").asDouble() > 0.1, r.out());
         assertTrue(recall.get("normal").asDouble() > 0.8, r.out());
