@@ -147,7 +147,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 out.println(TrainCommand.JSON.writeValueAsString(result));
             } else {
                 out.printf(Locale.ROOT, "device: %s%n%s on %s %s (%d %s%s)%n%s%n", device, what,
-                        data.choice().label(), split, cycles.size(), data.units() == TrainingUnits.EVENTS ? "cycles"
+                        data.choice().label(), split, cycles.size(), data.units() != TrainingUnits.WINDOWS ? "cycles"
                                 : "windows",
                         bandLimit == null ? "" : ", through " + bandLimit + " Hz sampling", scores.summary());
             }

@@ -29,10 +29,12 @@ final class TrainingData {
     @Option(names = "--sprsound-root", paramLabel = "DIR", description = "SPRSound folder (overrides --root).")
     Path sprsoundRoot;
 
-    @Option(names = "--units", paramLabel = "events|windows", description = {"What an example is: events = the "
-            + "annotated cycles and events fitted to the window (the paper's and the datasets' official task); "
+    @Option(names = "--units", paramLabel = "events|windows|context", description = {"What an example is: events = "
+            + "the annotated cycles and events fitted to the window (the paper's and the datasets' official task); "
             + "windows = the windows the stream classifies, of the model's length at its hop from the start of each "
-            + "recording, labelled by the annotated spans they overlap (unlabelled ones left out).",
+            + "recording, labelled by the annotated spans they overlap (unlabelled ones left out); context = each "
+            + "annotated event as the window of its recording centred on it, labelled by the event (what the stream "
+            + "hears of an event).",
             "Default: events, or with --resume / --checkpoint the run's."})
     String units;
 

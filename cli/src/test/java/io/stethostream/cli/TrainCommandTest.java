@@ -173,6 +173,13 @@ class TrainCommandTest {
         JsonNode eventScores = new ObjectMapper().readTree(events.out());
         assertEquals("events", eventScores.get("units").asText());
         assertTrue(eventScores.get("scores").get("cycles").asLong() != windows, events.out());
+        CliResult context = run("evaluate", "--checkpoint", out.toString(), "--weights", "last", "--units",
+                "context", "--json");
+        assertEquals(0, context.code(), context.err());
+        JsonNode contextScores = new ObjectMapper().readTree(context.out());
+        assertEquals("context", contextScores.get("units").asText());
+        assertEquals(eventScores.get("scores").get("cycles").asLong(),
+                contextScores.get("scores").get("cycles").asLong(), "the same events, each in its window");
         CliResult resume = run("train", "--resume", out.toString(), "--units", "events");
         assertEquals(ExitCodes.BAD_INPUT, resume.code());
         assertTrue(resume.err().contains("--units events") && resume.err().contains("windows"), resume.err());

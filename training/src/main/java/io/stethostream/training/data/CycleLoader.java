@@ -185,8 +185,11 @@ public final class CycleLoader {
         try {
             List<Future<Decoded>> futures = new ArrayList<>(jobs.size());
             for (Job job : jobs) {
-                futures.add(pool.submit(() -> units == TrainingUnits.WINDOWS ? decodeWindows(job, spec)
-                        : decode(job, spec, preparer)));
+                futures.add(pool.submit(() -> switch (units) {
+                    case WINDOWS -> decodeWindows(job, spec);
+                    case CONTEXT -> decode(job, spec, preparer, true);
+                    case EVENTS -> decode(job, spec, preparer, false);
+                }));
             }
             for (int i = 0; i < jobs.size(); i++) {
                 Decoded d = await(futures.get(i), jobs.get(i));
@@ -262,7 +265,9 @@ public final class CycleLoader {
         }
     }
 
-    private static Decoded decode(Job job, FeatureSpec spec, CyclePreparer preparer) throws IOException {
+    /** The recording's events, each cut as its own span ({@code inContext} false) or as the window centred on it. */
+    private static Decoded decode(Job job, FeatureSpec spec, CyclePreparer preparer, boolean inContext)
+            throws IOException {
         AudioClip clip = decodeClip(job, spec);
         List<Cycle> kept = new ArrayList<>(job.cycles().size());
         List<Integer> keptIndex = new ArrayList<>(job.cycles().size());
@@ -278,7 +283,8 @@ public final class CycleLoader {
                                 c.end(), clip.durationSeconds())));
             }
         }
-        List<float[]> slices = preparer.slices(clip, kept);
+        List<float[]> slices = inContext ? centredWindows(clip, kept, spec.windowSamples())
+                : preparer.slices(clip, kept);
         List<LabelledCycle> out = new ArrayList<>(kept.size());
         for (int k = 0; k < kept.size(); k++) {
             Cycle c = kept.get(k);
@@ -286,6 +292,26 @@ public final class CycleLoader {
                     c.end(), c.label(), slices.get(k)));
         }
         return new Decoded(out, skipped);
+    }
+
+    /**
+     * For each event, the window of {@code length} samples centred on it, moved inside the recording where the event
+     * lies near an end, not faded (as the stream cuts windows); a recording shorter than a window gives its whole
+     * audio, fitted later like a cycle.
+     */
+    static List<float[]> centredWindows(AudioClip clip, List<Cycle> events, int length) {
+        int rate = clip.sampleRate();
+        List<float[]> out = new ArrayList<>(events.size());
+        for (Cycle c : events) {
+            if (clip.length() <= length) {
+                out.add(clip.samples().clone());
+                continue;
+            }
+            long centre = Math.round((c.start() + Math.min(c.end(), clip.durationSeconds())) / 2 * rate);
+            int from = (int) Math.max(0, Math.min(clip.length() - length, centre - length / 2));
+            out.add(Arrays.copyOfRange(clip.samples(), from, from + length));
+        }
+        return out;
     }
 
     /** The recording cut as the stream cuts it: full windows at the hop from its start, not faded. */

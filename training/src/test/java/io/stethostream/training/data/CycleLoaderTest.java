@@ -5,6 +5,7 @@ import io.stethostream.ingest.audio.AudioFiles;
 import io.stethostream.ingest.audio.Resampling;
 import io.stethostream.ingest.audio.WavWriter;
 import io.stethostream.ingest.cycles.CyclePreparer;
+import io.stethostream.ingest.dataset.Cycle;
 import io.stethostream.ingest.dataset.RespiratoryClass;
 import io.stethostream.ingest.dataset.ScanProgress;
 import io.stethostream.ingest.features.FeatureSpec;
@@ -179,6 +180,46 @@ class CycleLoaderTest {
                 TrainingUnits.WINDOWS, ScanProgress.NONE);
         assertEquals(1, gaps.train().size(), "only the first window overlaps the annotated 0.3 s");
         assertEquals(2, gaps.skippedCycles().get(CycleLoader.SkipReason.UNLABELLED_WINDOW));
+    }
+
+    @Test
+    void eventsInContextAreTheWindowsCentredOnThemWithTheEventsLabels() throws IOException {
+        FeatureSpec oneSecond = SPEC.withWindowSeconds(1.0).withHopSeconds(0.5);
+        CycleLoader.Splits s = CycleLoader.load(DatasetChoice.SPRSOUND, null, spr, oneSecond, TrainingUnits.CONTEXT,
+                ScanProgress.NONE);
+        CycleLoader.Splits events = CycleLoader.load(DatasetChoice.SPRSOUND, null, spr, oneSecond, ScanProgress.NONE);
+        assertEquals(ids(events.train()), ids(s.train()), "the same events");
+        assertEquals(ids(events.test()), ids(s.test()));
+        assertEquals(events.train().stream().map(LabelledCycle::label).toList(),
+                s.train().stream().map(LabelledCycle::label).toList(), "with their own labels");
+        assertEquals(events.skippedCycles(), s.skippedCycles());
+        Path wav = spr.resolve("train_classification_wav/100_5.0_0_p1_1.wav");
+        float[] audio = Resampling.resample(AudioFiles.read(wav), SPEC.sampleRate()).samples();
+        // 2 s of audio. Normal 0-1 s: centred at 0.5 s, the window 0-1 s. Fine Crackle 1-1.8 s: centred at 1.4 s,
+        // the window 0.9-1.9 s, not faded.
+        assertArrayEquals(Arrays.copyOfRange(audio, 0, 16000), s.train().get(0).samples());
+        assertArrayEquals(Arrays.copyOfRange(audio, 14400, 30400), s.train().get(1).samples());
+        assertEquals(1.0, s.train().get(1).start(), 1e-9, "the event's own times are kept");
+
+        // A window longer than the recording: its whole audio, fitted later like a cycle.
+        CycleLoader.Splits longer = CycleLoader.load(DatasetChoice.SPRSOUND, null, spr,
+                SPEC.withWindowSeconds(4.0).withHopSeconds(2.0), TrainingUnits.CONTEXT, ScanProgress.NONE);
+        assertEquals(audio.length, longer.train().get(1).samples().length);
+    }
+
+    @Test
+    void anEventNearTheEndGetsTheLastWindowOfItsRecording() {
+        float[] samples = new float[10];
+        for (int i = 0; i < samples.length; i++) {
+            samples[i] = i;
+        }
+        AudioClip clip = new AudioClip(samples, 10, "ten");
+        List<float[]> w = CycleLoader.centredWindows(clip, List.of(
+                new Cycle(0.8, 1.5, false, true), new Cycle(0.0, 0.1, false, false),
+                new Cycle(0.4, 0.6, true, false)), 4);
+        assertArrayEquals(new float[] {6, 7, 8, 9}, w.get(0), "past the end: moved inside");
+        assertArrayEquals(new float[] {0, 1, 2, 3}, w.get(1), "at the start: moved inside");
+        assertArrayEquals(new float[] {3, 4, 5, 6}, w.get(2), "centred on 0.5 s");
     }
 
     @Test
