@@ -237,6 +237,7 @@ class ScaleOutIntegrationTest {
      */
     private Map<String, Long> stream(double atSecond, boolean quiet, ThrowingRunnable midway) throws Exception {
         List<AudioClip> clips = recordings();
+        AudioClip quietClip = normalRecording(clips);
         Map<String, Long> t0 = new TreeMap<>();
         Properties p = new Properties();
         p.put("bootstrap.servers", broker.bootstrapServers());
@@ -252,7 +253,7 @@ class ScaleOutIntegrationTest {
                     if (isQuiet && (!quiet || (c + 1) * CHUNK_SECONDS > atSecond - QUIET_LEAD_SECONDS)) {
                         continue;
                     }
-                    AudioClip clip = isQuiet ? normalRecording(clips) : clips.get(d % clips.size());
+                    AudioClip clip = isQuiet ? quietClip : clips.get(d % clips.size());
                     int rate = clip.sampleRate();
                     int n = (int) Math.round(CHUNK_SECONDS * rate);
                     float[] part = new float[n];
