@@ -96,6 +96,30 @@ class SecurityIntegrationTest {
     private String sasl;
     private final Map<String, String> passwords = new HashMap<>();
 
+    /**
+     * SCRAM credentials, like ACLs, reach the broker through the metadata log after the call that sets them returns:
+     * wait until every user can authenticate (an authorization refusal is a successful authentication).
+     */
+    private void awaitScramCredentials() throws Exception {
+        for (String u : USERS) {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (true) {
+                try (Admin admin = Admin.create(client(u))) {
+                    admin.describeCluster().clusterId().get(10, TimeUnit.SECONDS);
+                    break;
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof SaslAuthenticationException)) {
+                        break; // authenticated, refused something else
+                    }
+                    if (System.nanoTime() > end) {
+                        throw e;
+                    }
+                    Thread.sleep(100);
+                }
+            }
+        }
+    }
+
     @BeforeAll
     void startSecuredBroker() throws Exception {
         Map<String, String> extra = new HashMap<>();
@@ -125,6 +149,7 @@ class SecurityIntegrationTest {
             }
             admin.alterUserScramCredentials(new ArrayList<>(ups)).all().get(30, TimeUnit.SECONDS);
         }
+        awaitScramCredentials();
         // Everything else as the admin principal over SASL, as kafka-init does.
         try (Admin admin = Admin.create(client("admin"))) {
             admin.createTopics(TopicSetup.topics(2, (short) 1)).all().get(30, TimeUnit.SECONDS);
@@ -254,7 +279,12 @@ class SecurityIntegrationTest {
         try (KafkaProducer<byte[], byte[]> p = producer(client(user))) {
             Exception e = assertThrows(Exception.class, () -> p.send(new ProducerRecord<>(topic,
                     "k".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3})).get(15, TimeUnit.SECONDS));
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            // An idempotent producer may be refused its producer id before the write itself: the authorization
+            // error then arrives wrapped in the producer's error state.
+            Throwable cause = e;
+            while (cause.getCause() != null && !(cause instanceof AuthorizationException)) {
+                cause = cause.getCause();
+            }
             assertInstanceOf(AuthorizationException.class, cause, user + " writing " + topic + ": " + e);
         }
     }
